@@ -1,0 +1,107 @@
+//! Answers files: what one business answered, read strictly against a bank.
+//!
+//! The format (see the README) has a short form (`GOV-01: yes`) and a long form with a note,
+//! the evidence seen and the date it was true (`as_of`), plus accepted risks. Reading is
+//! strict: unknown keys, unknown question ids, answers a question does not accept, bad dates
+//! and accepted risks without a justification are all reported, each with its line and
+//! column, in one pass.
+
+mod parse;
+
+use chrono::NaiveDate;
+
+use crate::bank::{Answer, Bank};
+use crate::diagnostic::{LoadError, Pos};
+
+/// One business's answers, checked against a bank.
+#[derive(Debug, Clone)]
+pub struct AnswersFile {
+    /// The file as named by the user, for messages and reports.
+    pub file: String,
+    /// The bank id the answers were given against.
+    pub bank_id: String,
+    /// The bank version the answers were given against.
+    pub bank_version: String,
+    /// The organisation assessed.
+    pub organization: Option<String>,
+    /// Who answered.
+    pub assessed_by: Option<String>,
+    /// When.
+    pub assessed_on: Option<NaiveDate>,
+    /// Answers in file order; at most one per question.
+    pub answers: Vec<AnswerRecord>,
+    /// Gaps the business has knowingly accepted.
+    pub accepted_risks: Vec<AcceptedRisk>,
+}
+
+/// The answer to one question, with what backs it up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRecord {
+    /// The question id.
+    pub question: String,
+    /// The answer; `None` when the key is present but left blank (still unanswered).
+    pub answer: Option<Answer>,
+    /// A free-text note.
+    pub note: Option<String>,
+    /// What evidence was seen (a contract clause, a report...).
+    pub evidence: Option<String>,
+    /// The date the answer was true.
+    pub as_of: Option<NaiveDate>,
+    /// Where the answer is in the file (its key).
+    pub pos: Pos,
+}
+
+/// A gap the business has decided to live with, for a reason and possibly until a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedRisk {
+    /// The question whose gap is accepted.
+    pub question: String,
+    /// Why; required.
+    pub justification: String,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// Last day the acceptance holds; after it, the finding counts as open again.
+    pub expires: Option<NaiveDate>,
+    /// Where the entry is in the file.
+    pub pos: Pos,
+}
+
+impl AnswersFile {
+    /// The record for a question, if the file has one.
+    pub fn record(&self, question: &str) -> Option<&AnswerRecord> {
+        self.answers.iter().find(|r| r.question == question)
+    }
+
+    /// The answer to a question, if given.
+    pub fn answer(&self, question: &str) -> Option<&Answer> {
+        self.record(question).and_then(|r| r.answer.as_ref())
+    }
+
+    /// The accepted risk for a question, if any.
+    pub fn accepted_risk(&self, question: &str) -> Option<&AcceptedRisk> {
+        self.accepted_risks.iter().find(|r| r.question == question)
+    }
+
+    /// `bank@version` as written in the file.
+    pub fn bank_reference(&self) -> String {
+        format!("{}@{}", self.bank_id, self.bank_version)
+    }
+}
+
+/// Reads and checks an answers file against `bank`; fails with every problem found.
+pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
+    let node = crate::yaml::parse(bytes, file).map_err(|d| LoadError::Invalid {
+        diagnostics: vec![d],
+    })?;
+    parse::answers_file(&node, file, bank)
+}
+
+/// Reads a calendar date written as `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    // chrono accepts some looser forms (e.g. one-digit months); dates in files must be exact.
+    if s.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}

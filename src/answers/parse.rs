@@ -1,0 +1,310 @@
+//! Reading an answers file against a bank.
+
+use std::collections::HashMap;
+
+use super::*;
+use crate::sanitize::ellipsize;
+use crate::tree::{Ctx, Fields, Node, Value};
+
+const FILE_KEYS: &[&str] = &[
+    "bank",
+    "organization",
+    "assessed_by",
+    "assessed_on",
+    "answers",
+    "accepted_risks",
+];
+const LONG_KEYS: &[&str] = &["answer", "note", "evidence", "as_of"];
+const RISK_KEYS: &[&str] = &["question", "justification", "approved_by", "expires"];
+
+pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
+    let mut ctx = Ctx::new(file);
+    let mut out = AnswersFile {
+        file: file.to_string(),
+        bank_id: String::new(),
+        bank_version: String::new(),
+        organization: None,
+        assessed_by: None,
+        assessed_on: None,
+        answers: Vec::new(),
+        accepted_risks: Vec::new(),
+    };
+    let Some(mut f) = root.fields(&mut ctx, "the answers file") else {
+        return Err(LoadError::Invalid {
+            diagnostics: ctx.into_sorted(),
+        });
+    };
+    let bank_pos = f.get("bank").map(|n| n.pos);
+    if let Some(reference) = f.text(&mut ctx, "bank") {
+        match reference.split_once('@') {
+            Some((id, version)) if !id.is_empty() && !version.is_empty() => {
+                out.bank_id = id.to_string();
+                out.bank_version = version.to_string();
+            }
+            _ => ctx.error(
+                bank_pos.unwrap_or_default(),
+                "invalid-bank-reference",
+                format!(
+                    "`bank: {}` should name the bank and its version, like `bank: {}`",
+                    ellipsize(&reference, 40),
+                    bank.reference()
+                ),
+            ),
+        }
+    }
+    out.organization = f.text_opt(&mut ctx, "organization");
+    out.assessed_by = f.text_opt(&mut ctx, "assessed_by");
+    out.assessed_on = date_field(&mut f, &mut ctx, "assessed_on");
+
+    let same_bank = out.bank_id.is_empty() || out.bank_id == bank.id;
+    if !same_bank {
+        ctx.error(
+            bank_pos.unwrap_or_default(),
+            "wrong-bank",
+            format!(
+                "this file answers the bank `{}`, but the bank in use is `{}`; run with `--bank FILE` naming the bank it was written for",
+                ellipsize(&out.bank_reference(), 60),
+                bank.reference()
+            ),
+        );
+    }
+
+    let mut unknown_ids = Vec::new();
+    if let Some(node) = f.get("answers") {
+        match &node.value {
+            Value::Map(entries) => {
+                for (key, value) in entries {
+                    if bank.question(&key.text).is_none() {
+                        unknown_ids.push(key.text.clone());
+                        if same_bank {
+                            ctx.error(
+                                key.pos,
+                                "unknown-question",
+                                format!(
+                                    "there is no question `{}` in {}; check the id (`msp-risk bank list` shows them all)",
+                                    ellipsize(&key.text, 30),
+                                    bank.reference()
+                                ),
+                            );
+                        }
+                        continue;
+                    }
+                    if let Some(record) = answer_record(&key.text, key.pos, value, &mut ctx, bank) {
+                        out.answers.push(record);
+                    }
+                }
+            }
+            Value::Null => {}
+            other => ctx.error(
+                node.pos,
+                "wrong-type",
+                format!(
+                    "`answers` should be a map of `QUESTION-ID: answer` lines, but is {}",
+                    other.kind_name()
+                ),
+            ),
+        }
+    }
+
+    // Another version of the same bank: say what changed, since that is the likely cause.
+    if same_bank && out.bank_version != bank.version && !out.bank_version.is_empty() && !unknown_ids.is_empty() {
+        let new: Vec<&str> = bank
+            .questions
+            .iter()
+            .filter(|q| out.record(&q.id).is_none())
+            .map(|q| q.id.as_str())
+            .collect();
+        ctx.error(
+            bank_pos.unwrap_or_default(),
+            "bank-version-mismatch",
+            format!(
+                "this file was written for {} but the bank in use is {}: {} answered question(s) are gone ({}) and {} question(s) are new ({}); remove or rename the answers to the gone questions, or run with `--bank FILE` for version {}",
+                out.bank_reference(),
+                bank.reference(),
+                unknown_ids.len(),
+                list_ids(&unknown_ids.iter().map(String::as_str).collect::<Vec<_>>()),
+                new.len(),
+                list_ids(&new),
+                out.bank_version
+            ),
+        );
+    }
+
+    if let Some(node) = f.get("accepted_risks") {
+        if let Some(items) = node.list(&mut ctx, "`accepted_risks`") {
+            let mut seen: HashMap<String, u64> = HashMap::new();
+            for item in items {
+                if let Some(risk) = accepted_risk(item, &mut ctx, bank) {
+                    if let Some(first) = seen.get(&risk.question) {
+                        ctx.error(
+                            risk.pos,
+                            "duplicate-accepted-risk",
+                            format!(
+                                "{} already has an accepted risk (line {first}); keep one entry per question",
+                                risk.question
+                            ),
+                        );
+                        continue;
+                    }
+                    seen.insert(risk.question.clone(), risk.pos.line);
+                    out.accepted_risks.push(risk);
+                }
+            }
+        }
+    }
+    f.finish(&mut ctx, FILE_KEYS);
+
+    let diagnostics = ctx.into_sorted();
+    if diagnostics.is_empty() {
+        Ok(out)
+    } else {
+        Err(LoadError::Invalid { diagnostics })
+    }
+}
+
+fn list_ids(ids: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    if ids.is_empty() {
+        return "none".to_string();
+    }
+    let mut s = ids
+        .iter()
+        .take(SHOWN)
+        .map(|id| ellipsize(id, 20))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > SHOWN {
+        s.push_str(&format!(" and {} more", ids.len() - SHOWN));
+    }
+    s
+}
+
+fn answer_record(id: &str, pos: Pos, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<AnswerRecord> {
+    let mut record = AnswerRecord {
+        question: id.to_string(),
+        answer: None,
+        note: None,
+        evidence: None,
+        as_of: None,
+        pos,
+    };
+    match &node.value {
+        Value::Map(_) => {
+            let mut f = node.fields(ctx, &format!("the answer to {id}"))?;
+            if let Some(value) = f.get("answer") {
+                record.answer = answer_value(id, value, ctx, bank);
+            }
+            record.note = f.text_opt(ctx, "note");
+            record.evidence = f.text_opt(ctx, "evidence");
+            record.as_of = date_field(&mut f, ctx, "as_of");
+            f.finish(ctx, LONG_KEYS);
+        }
+        _ => record.answer = answer_value(id, node, ctx, bank),
+    }
+    Some(record)
+}
+
+fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Answer> {
+    let q = bank.question(id)?;
+    let allowed = q.allowed_answers().join(", ");
+    let word = match &node.value {
+        Value::Null => return None,
+        Value::Str(s) if s.trim().is_empty() => return None,
+        Value::Str(s) => s.trim().to_string(),
+        Value::Bool(b) => {
+            ctx.error(
+                node.pos,
+                "invalid-answer",
+                format!(
+                    "`{b}` is not an answer to {id}; write one of: {allowed}{}",
+                    if *b { " (`yes` rather than `true`)" } else { " (`no` rather than `false`)" }
+                ),
+            );
+            return None;
+        }
+        other => {
+            ctx.error(
+                node.pos,
+                "invalid-answer",
+                format!(
+                    "the answer to {id} should be one word, but is {}; write one of: {allowed}",
+                    other.kind_name()
+                ),
+            );
+            return None;
+        }
+    };
+    let answer = q.parse_answer(&word);
+    if answer.is_none() {
+        let hint = if word == "na" {
+            format!(" (`na` is not allowed for {id}: it applies to every business)")
+        } else {
+            String::new()
+        };
+        ctx.error(
+            node.pos,
+            "invalid-answer",
+            format!(
+                "`{}` is not an answer to {id} (a {} question); write one of: {allowed}{hint}",
+                ellipsize(&word, 40),
+                q.kind.label()
+            ),
+        );
+    }
+    answer
+}
+
+fn date_field(f: &mut Fields, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
+    let node = f.get(name)?;
+    let text = node.text_opt(ctx, &format!("`{name}`"))?;
+    let date = parse_date(&text);
+    if date.is_none() {
+        ctx.error(
+            node.pos,
+            "invalid-date",
+            format!(
+                "`{name}: {}` is not a date; write it as YYYY-MM-DD, like 2026-11-23",
+                ellipsize(&text, 30)
+            ),
+        );
+    }
+    date
+}
+
+fn accepted_risk(node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<AcceptedRisk> {
+    let mut f = node.fields(ctx, "an accepted risk")?;
+    let question_pos = f.get("question").map_or(node.pos, |n| n.pos);
+    let question = f.text(ctx, "question").unwrap_or_default();
+    let mut f = f.renamed(&format!("the accepted risk for {question}"));
+    if !question.is_empty() && bank.question(&question).is_none() {
+        ctx.error(
+            question_pos,
+            "unknown-question",
+            format!(
+                "an accepted risk names `{}`, which is not a question in {}; check the id",
+                ellipsize(&question, 30),
+                bank.reference()
+            ),
+        );
+    }
+    let justification_missing = f.get("justification").is_none();
+    let justification = f.text_opt(ctx, "justification");
+    if justification.is_none() {
+        ctx.error(
+            if justification_missing { node.pos } else { f.pos },
+            "missing-justification",
+            format!(
+                "the accepted risk for {question} has no `justification`; write why the business accepts this gap (for example what compensates for it)"
+            ),
+        );
+    }
+    let risk = AcceptedRisk {
+        justification: justification.unwrap_or_default(),
+        approved_by: f.text_opt(ctx, "approved_by"),
+        expires: date_field(&mut f, ctx, "expires"),
+        pos: node.pos,
+        question,
+    };
+    f.finish(ctx, RISK_KEYS);
+    Some(risk)
+}

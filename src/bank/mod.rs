@@ -1,0 +1,277 @@
+//! The questionnaire bank: what is asked, why, how gaps are judged and what to do about them.
+//!
+//! A [`Bank`] is only ever built by [`load`] (or [`builtin`]), which checks everything
+//! `bank lint` checks, so code that holds a `Bank` can trust it: ids are unique, every
+//! condition points to an earlier question and a valid answer, every question has a
+//! recommendation and a reference.
+
+mod builtin;
+mod parse;
+mod validate;
+mod vocab;
+
+use std::collections::HashMap;
+
+pub use builtin::{builtin, BUILTIN_NAME, BUILTIN_YAML};
+pub use vocab::{Consequence, Evidence, Gap, Kind, Owner, Severity, WhoActs, YesNo};
+
+use crate::diagnostic::{LoadError, Pos};
+
+/// A validated questionnaire bank.
+#[derive(Debug, Clone)]
+pub struct Bank {
+    /// Stable identifier, e.g. `cisa-msp-customer`.
+    pub id: String,
+    /// Version of the questions; answers files record it.
+    pub version: String,
+    /// Title shown to people.
+    pub title: String,
+    /// A sentence or two on what the bank covers.
+    pub description: String,
+    /// The documents questions cite.
+    pub sources: Vec<Source>,
+    /// Domains in interview order.
+    pub domains: Vec<Domain>,
+    /// Every question in interview order (domain by domain).
+    pub questions: Vec<Question>,
+    index: HashMap<String, usize>,
+}
+
+/// A document that questions cite.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Short id used in references, e.g. `S2`.
+    pub id: String,
+    /// Full title.
+    pub title: String,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// When, as written in the bank.
+    pub published: Option<String>,
+    /// Where to read it.
+    pub url: Option<String>,
+}
+
+/// A group of questions about one topic.
+#[derive(Debug, Clone)]
+pub struct Domain {
+    /// Short upper-case id, the prefix of its questions' ids.
+    pub id: String,
+    /// Title shown to people.
+    pub title: String,
+    /// Shown when the interview enters the domain.
+    pub description: String,
+    /// Indexes into [`Bank::questions`].
+    pub questions: Vec<usize>,
+}
+
+/// One question and everything needed to judge and explain its answer.
+#[derive(Debug, Clone)]
+pub struct Question {
+    /// Stable id, `DOMAIN-NN`.
+    pub id: String,
+    /// Index of its domain in [`Bank::domains`].
+    pub domain: usize,
+    /// What kind of answer it takes.
+    pub kind: Kind,
+    /// The question, in plain words.
+    pub text: String,
+    /// Why it matters to the business.
+    pub why: String,
+    /// A short statement of the gap, used as the finding's title.
+    pub finding: String,
+    /// How bad a full gap is.
+    pub severity: Severity,
+    /// What a gap can lead to.
+    pub consequences: Vec<Consequence>,
+    /// What to do about a gap.
+    pub recommendation: String,
+    /// Who usually acts on a gap.
+    pub who_acts: WhoActs,
+    /// Where the guidance says so.
+    pub references: Vec<Reference>,
+    /// Whether "does not apply to us" is allowed.
+    pub allow_na: bool,
+    /// Makes this a follow-up, asked only when an earlier answer matches.
+    pub when: Option<Condition>,
+    /// For ownership questions: the area, for the responsibility matrix.
+    pub area: Option<String>,
+    /// For ownership questions: the follow-up that checks the contract says so.
+    pub confirmed_by: Option<String>,
+    /// For choice questions: the options, best first.
+    pub options: Vec<ChoiceOption>,
+    /// If set, this answer is evidence of the MSP's capability tier; the label names it.
+    pub msp_indicator: Option<String>,
+    /// Where the question starts in the bank file.
+    pub pos: Pos,
+}
+
+/// A citation of the guidance.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reference {
+    /// A [`Source`] id.
+    pub source: String,
+    /// The section of the source.
+    pub section: String,
+    /// How directly the guidance was read.
+    pub evidence: Evidence,
+    /// The recommendation id in the research digest this question traces to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// "Ask this only if question Q was answered with one of these."
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// The earlier question.
+    pub question: String,
+    /// Answer ids that open the follow-up.
+    pub answer_in: Vec<String>,
+}
+
+/// One option of a choice question.
+#[derive(Debug, Clone)]
+pub struct ChoiceOption {
+    /// Id written in answers files.
+    pub id: String,
+    /// What a person sees.
+    pub label: String,
+    /// How big the gap is when this option is picked.
+    pub gap: Gap,
+}
+
+/// A valid answer to a question. `Unknown` ("I don't know") is valid for every question.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Answer {
+    /// An answer to a yes/no question.
+    YesNo(YesNo),
+    /// An answer to an ownership question.
+    Owner(Owner),
+    /// The id of an option of a choice question.
+    Choice(String),
+    /// "I don't know": a full gap, flagged as unverified.
+    Unknown,
+}
+
+/// The word for "I don't know" in answers files.
+pub const UNKNOWN: &str = "unknown";
+
+impl Answer {
+    /// The word written in answers files.
+    pub fn id(&self) -> &str {
+        match self {
+            Answer::YesNo(v) => v.id(),
+            Answer::Owner(v) => v.id(),
+            Answer::Choice(id) => id,
+            Answer::Unknown => UNKNOWN,
+        }
+    }
+}
+
+/// Reads and validates a bank. `file` names it in messages.
+pub fn load(bytes: &[u8], file: &str) -> Result<Bank, LoadError> {
+    let node = crate::yaml::parse(bytes, file).map_err(|d| LoadError::Invalid {
+        diagnostics: vec![d],
+    })?;
+    parse::bank(&node, file)
+}
+
+impl Bank {
+    /// The question with this id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.index.get(id).map(|&i| &self.questions[i])
+    }
+
+    /// The position of a question in interview order.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// The domain a question belongs to.
+    pub fn domain_of(&self, q: &Question) -> &Domain {
+        &self.domains[q.domain]
+    }
+
+    /// `id@version`, as answers files record it.
+    pub fn reference(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+
+    /// A source by id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+}
+
+impl Question {
+    /// Every answer id this question accepts, in the order a person would read them.
+    pub fn allowed_answers(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = match self.kind {
+            Kind::YesNo => YesNo::ALL
+                .iter()
+                .filter(|v| **v != YesNo::Na)
+                .map(|v| v.id())
+                .collect(),
+            Kind::Ownership => Owner::ALL.iter().map(|v| v.id()).collect(),
+            Kind::Choice => self.options.iter().map(|o| o.id.as_str()).collect(),
+        };
+        ids.push(UNKNOWN);
+        if self.allow_na {
+            ids.push(YesNo::Na.id());
+        }
+        ids
+    }
+
+    /// Reads an answer id; `None` if this question does not accept it.
+    pub fn parse_answer(&self, s: &str) -> Option<Answer> {
+        if s == UNKNOWN {
+            return Some(Answer::Unknown);
+        }
+        if s == YesNo::Na.id() {
+            return self.allow_na.then_some(Answer::YesNo(YesNo::Na));
+        }
+        match self.kind {
+            Kind::YesNo => YesNo::parse(s).map(Answer::YesNo),
+            Kind::Ownership => Owner::parse(s).map(Answer::Owner),
+            Kind::Choice => self
+                .options
+                .iter()
+                .any(|o| o.id == s)
+                .then(|| Answer::Choice(s.to_string())),
+        }
+    }
+
+    /// The words a person sees for an answer.
+    pub fn answer_label<'a>(&'a self, answer: &Answer) -> &'a str {
+        match answer {
+            Answer::YesNo(v) => v.label(),
+            Answer::Owner(v) => v.label(),
+            Answer::Choice(id) => self
+                .options
+                .iter()
+                .find(|o| &o.id == id)
+                .map_or("?", |o| o.label.as_str()),
+            Answer::Unknown => "I don't know",
+        }
+    }
+
+    /// How big a gap an answer leaves; `None` when the answer takes the question out of
+    /// scoring ("does not apply").
+    pub fn gap(&self, answer: &Answer) -> Option<Gap> {
+        match answer {
+            Answer::Unknown => Some(Gap::Full),
+            Answer::YesNo(YesNo::Na) => None,
+            Answer::YesNo(YesNo::Yes) => Some(Gap::None),
+            Answer::YesNo(YesNo::Partial) => Some(Gap::Partial),
+            Answer::YesNo(YesNo::No) => Some(Gap::Full),
+            Answer::Owner(Owner::Nobody) => Some(Gap::Full),
+            Answer::Owner(_) => Some(Gap::None),
+            Answer::Choice(id) => self.options.iter().find(|o| &o.id == id).map(|o| o.gap),
+        }
+    }
+
+    /// Whether this is a follow-up question.
+    pub fn is_follow_up(&self) -> bool {
+        self.when.is_some()
+    }
+}

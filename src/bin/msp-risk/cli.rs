@@ -1,0 +1,202 @@
+//! What the user typed: the clap definitions. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success; for `check`, the gate passed
+  1    `check` found what the gate forbids
+  2    an error: bad usage, an unreadable or invalid file, a file that cannot be written
+  130  interrupted (Ctrl-C)
+
+Examples:
+  msp-risk template --output answers.yaml     # a blank answers file to fill in
+  msp-risk report answers.yaml                # the risk report
+  msp-risk check answers.yaml --fail-on high  # CI gate
+  msp-risk bank list                          # every question";
+
+/// Assess the cyber risk of relying on a managed service provider (MSP).
+///
+/// A questionnaire derived from CISA's guidance for MSP customers turns your answers into a
+/// ranked list of gaps, each with what to do, who should do it, and where the guidance says so.
+#[derive(Debug, Parser)]
+#[command(name = "msp-risk", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Use this questionnaire bank instead of the embedded one (it is checked like `bank lint`)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub bank: Option<PathBuf>,
+
+    /// When to use colour (NO_COLOR=1 in the environment also turns it off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Width of the output in columns (default: the terminal's width, or $COLUMNS, or 80)
+    #[arg(long, global = true, value_name = "COLUMNS")]
+    pub width: Option<usize>,
+
+    /// Draw tables with ASCII characters only, for terminals without Unicode
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
+    /// The date used to decide whether accepted risks have expired, as YYYY-MM-DD
+    /// (default: $SOURCE_DATE_EPOCH if set, otherwise today)
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    msp_risk::answers::parse_date(s).ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score answers files and print the risk report
+    #[command(after_help = "\
+Examples:
+  msp-risk report answers.yaml
+  msp-risk report answers.yaml --detailed --width 160
+  msp-risk report answers.yaml --format json --output report.json
+  msp-risk report clients/*.yaml              # one report each, then a portfolio table")]
+    Report(ReportArgs),
+
+    /// CI gate: exit 1 if the answers show what the policy forbids
+    #[command(after_help = "\
+Exit code 0 when every file passes, 1 when any fails, 2 when a file is invalid.
+Accepted risks do not fail the gate until they expire; expired ones always fail it.
+
+Examples:
+  msp-risk check answers.yaml --fail-on high
+  msp-risk check answers.yaml --fail-on critical --max-unknown 5 --max-unanswered 0")]
+    Check(CheckArgs),
+
+    /// Write a blank answers file: every question as a comment, ready to fill in
+    #[command(after_help = "\
+Examples:
+  msp-risk template --output answers.yaml
+  msp-risk template > answers.yaml")]
+    Template(TemplateArgs),
+
+    /// Look at, check and copy the questionnaire bank
+    #[command(subcommand)]
+    Bank(BankCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Answers files (YAML); `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write the report to this file (atomically, owner-only) instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Add the domain, answer and reference columns to the risk table
+    #[arg(long)]
+    pub detailed: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// The risk report for a terminal
+    Table,
+    /// The whole report, with the inputs of every score, as JSON
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Answers files (YAML); `-` reads standard input
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+
+    /// Fail on any open finding at this risk level or above
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: LevelArg,
+
+    /// Fail when more than N answers are "I don't know" (unknown)
+    #[arg(long, value_name = "N")]
+    pub max_unknown: Option<u32>,
+
+    /// Fail when more than N questions that apply are unanswered
+    #[arg(long, value_name = "N")]
+    pub max_unanswered: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Write to this file instead of standard output (never overwrites an existing file)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// List the domains and questions
+    #[command(after_help = "Example:\n  msp-risk bank list")]
+    List,
+    /// Show one question in full: why it matters, the fix, who acts, the references
+    #[command(after_help = "Example:\n  msp-risk bank show MFA-01")]
+    Show {
+        /// Question id, like MFA-01
+        id: String,
+    },
+    /// Check a bank file; lists every problem with its line and column
+    #[command(after_help = "\
+Exit code 0 when the bank is valid, 2 otherwise.
+
+Example:
+  msp-risk bank export --output my-bank.yaml   # copy, then edit
+  msp-risk bank lint my-bank.yaml
+  msp-risk --bank my-bank.yaml report answers.yaml")]
+    Lint {
+        /// The bank file to check
+        file: String,
+    },
+    /// Print the bank in use (the embedded one unless --bank is given), to customise it
+    #[command(after_help = "Example:\n  msp-risk bank export --output my-bank.yaml")]
+    Export {
+        /// Write to this file instead of standard output (never overwrites an existing file)
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

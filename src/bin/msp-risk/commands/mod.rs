@@ -1,0 +1,69 @@
+//! One file per command; this one dispatches and holds what they share.
+
+mod bank;
+mod check;
+mod report;
+mod template;
+
+use std::io::Write;
+use std::path::Path;
+
+use msp_risk::answers::{self, AnswersFile};
+use msp_risk::bank::Bank;
+
+use crate::cli::{Cli, Command};
+use crate::Exit;
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    match &cli.command {
+        Command::Report(args) => report::run(&cli, args),
+        Command::Check(args) => check::run(&cli, args),
+        Command::Template(args) => template::run(&cli, args),
+        Command::Bank(cmd) => bank::run(&cli, cmd),
+    }
+}
+
+/// Reads and checks one answers file against the bank.
+pub fn load_answers(file: &str, bank: &Bank) -> anyhow::Result<AnswersFile> {
+    let bytes = msp_risk::fsio::read_limited(file)?;
+    Ok(answers::load(&bytes, file, bank)?)
+}
+
+/// Loads every answers file, reporting each invalid one on standard error and going on with
+/// the others. Returns the good ones and whether any was bad.
+pub fn load_all(files: &[String], bank: &Bank) -> (Vec<AnswersFile>, bool) {
+    let mut good = Vec::new();
+    let mut any_bad = false;
+    for file in files {
+        match load_answers(file, bank) {
+            Ok(a) => good.push(a),
+            Err(e) => {
+                crate::print_error(&e);
+                any_bad = true;
+            }
+        }
+    }
+    (good, any_bad)
+}
+
+/// Writes text to standard output, or atomically to `output` (replacing it).
+pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
+    match output {
+        Some(path) => Ok(msp_risk::fsio::write_atomic(path, text.as_bytes())?),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Writes text to standard output, or to a new file `output` (never replacing one).
+pub fn emit_new(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
+    match output {
+        Some(path) => Ok(msp_risk::fsio::write_new(path, text.as_bytes())?),
+        None => emit(text, None),
+    }
+}

@@ -1,0 +1,142 @@
+//! The library's only contact with the file system: bounded reads and atomic writes.
+//!
+//! Reports and answers files describe a company's security weaknesses, so every file written
+//! here is owner-only (mode 0600 on Unix) and replaces its previous version atomically:
+//! a crash or a full disk leaves either the old file or the new one, never half of one.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::diagnostic::{LoadError, WriteError};
+use crate::limits::MAX_INPUT_BYTES;
+
+/// Reads a whole file, refusing files over [`MAX_INPUT_BYTES`] without reading them fully.
+/// `-` reads standard input.
+pub fn read_limited(path: &str) -> Result<Vec<u8>, LoadError> {
+    let read_err = |source| LoadError::Read {
+        path: path.to_string(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+    } else {
+        let file = File::open(path).map_err(read_err)?;
+        let meta = file.metadata().map_err(read_err)?;
+        if meta.is_dir() {
+            return Err(read_err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+        }
+        file.take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_string(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
+/// renamed over the target, then the folder itself flushed. The result is mode 0600.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write(path, bytes, true)
+}
+
+/// Like [`write_atomic`], but fails with `AlreadyExists` instead of replacing a file: for
+/// outputs such as a blank answers file, where replacing would destroy someone's answers.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write(path, bytes, false)
+}
+
+fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
+    let err = |source| WriteError {
+        path: path.display().to_string(),
+        source,
+    };
+    if path.is_dir() {
+        return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // tempfile creates the file with mode 0600, so the content is never readable by others,
+    // not even for the moment before the rename.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".msp-risk-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| err(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| err(e.error))?;
+    }
+    #[cfg(unix)]
+    {
+        // Make the rename itself durable. Failing to open the folder is not worth failing
+        // the write for: the data is already safely on disk under its final name.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_content_and_is_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn write_new_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.yaml");
+        write_new(&path, b"mine").unwrap();
+        let e = write_new(&path, b"blank").unwrap_err();
+        assert_eq!(e.source.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn writing_into_a_missing_folder_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("out.txt");
+        let e = write_atomic(&path, b"x").unwrap_err();
+        assert_eq!(e.source.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn reading_a_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_limited(dir.path().to_str().unwrap()).unwrap_err();
+        assert!(e.to_string().contains("folder"), "{e}");
+    }
+}

@@ -1,0 +1,38 @@
+//! msp-risk: assess the cyber risk of relying on a managed service provider (MSP).
+//!
+//! The library is the whole product except the terminal: it loads and checks questionnaire
+//! banks and answers files, scores them into a [`Report`], and renders reports as text.
+//! It never prints, never prompts and never reads the clock: the binary in
+//! `src/bin/msp-risk/` decides where output goes and what "today" is.
+//!
+//! The path of data through the crate:
+//!
+//! ```text
+//! bank YAML ──> bank::Bank            answers YAML ──> answers::AnswersFile
+//!                     └────────────┬──────────────────────┘
+//!                          scoring::score ──> report::Report ──> render::{table, json}
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+
+pub mod answers;
+pub mod bank;
+pub mod diagnostic;
+pub mod fsio;
+pub mod gate;
+pub mod limits;
+pub mod portfolio;
+pub mod render;
+pub mod report;
+pub mod sanitize;
+pub mod scoring;
+pub mod template;
+mod tree;
+mod yaml;
+
+pub use answers::AnswersFile;
+pub use bank::Bank;
+pub use diagnostic::{Diagnostic, LoadError};
+pub use report::Report;
+pub use scoring::score;

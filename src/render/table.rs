@@ -1,0 +1,444 @@
+//! The risk report for a terminal: a header, the ranked risk table, scores per domain, the
+//! responsibility matrix and the MSP tier, laid out with comfy-table.
+//!
+//! Everything fits the width it is given (wrapping, never truncating), reads the same
+//! without colour (risk levels are words, not just colours), and every text that came from
+//! a file is passed through [`terminal_line`] first.
+
+use std::fmt::Write;
+
+use comfy_table::{
+    presets, Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+    Width,
+};
+
+use super::{RenderError, Renderer};
+use crate::bank::Severity;
+use crate::portfolio;
+use crate::report::{AcceptanceStatus, Finding, Report, ResponsibilityStatus};
+use crate::sanitize::{terminal_line, wrap};
+
+/// How the table should look; decided by the caller (the binary knows the terminal).
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    /// Columns available (at least 40 is used).
+    pub width: usize,
+    /// Whether to use colour.
+    pub color: bool,
+    /// Whether to add the domain, answer and reference columns.
+    pub detailed: bool,
+    /// Whether to draw with ASCII only (terminals without Unicode).
+    pub ascii: bool,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            width: 80,
+            color: false,
+            detailed: false,
+            ascii: false,
+        }
+    }
+}
+
+/// Renders reports for a terminal.
+pub struct TableRenderer {
+    options: TableOptions,
+}
+
+/// From this width on, the detailed columns are shown without being asked for.
+const WIDE_ENOUGH_FOR_DETAILS: usize = 150;
+
+impl TableRenderer {
+    /// A renderer with these options.
+    pub fn new(mut options: TableOptions) -> Self {
+        options.width = options.width.clamp(40, 400);
+        TableRenderer { options }
+    }
+
+    fn table(&self) -> Table {
+        let mut t = Table::new();
+        t.load_style(if self.options.ascii {
+            presets::ASCII_FULL
+        } else {
+            presets::UTF8_FULL
+        });
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.force_no_tty();
+        t.set_width(self.options.width.min(u16::MAX as usize) as u16);
+        if self.options.color {
+            t.enforce_styling();
+        }
+        t
+    }
+
+    fn header_cells(&self, names: &[&str]) -> Vec<Cell> {
+        names
+            .iter()
+            .map(|n| {
+                let c = Cell::new(n);
+                if self.options.color {
+                    c.add_attribute(Attribute::Bold)
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
+    fn bold(&self, s: &str) -> String {
+        if self.options.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn risk_cell(&self, level: Severity, status: Option<AcceptanceStatus>) -> Cell {
+        let mut text = level.id().to_uppercase();
+        match status {
+            Some(AcceptanceStatus::Accepted) => text.push_str("\naccepted"),
+            Some(AcceptanceStatus::Expired) => text.push_str("\nexpired"),
+            None => {}
+        }
+        let cell = Cell::new(text);
+        if !self.options.color || status == Some(AcceptanceStatus::Accepted) {
+            return cell;
+        }
+        match level {
+            Severity::Critical => cell.fg(Color::Red).add_attribute(Attribute::Bold),
+            Severity::High => cell.fg(Color::Red),
+            Severity::Medium => cell.fg(Color::Yellow),
+            Severity::Low => cell.fg(Color::Cyan),
+        }
+    }
+
+    fn score_cell(&self, score: Option<u32>) -> Cell {
+        let cell = Cell::new(score.map_or("–".to_string(), |s| s.to_string()))
+            .set_alignment(CellAlignment::Right);
+        match score {
+            Some(s) if self.options.color => cell.fg(score_color(s)),
+            _ => cell,
+        }
+    }
+
+    fn bar(&self, score: Option<u32>) -> String {
+        let Some(s) = score else {
+            return String::new();
+        };
+        let filled = ((s as usize) + 5) / 10;
+        let (full, empty) = if self.options.ascii { ('#', '.') } else { ('█', '░') };
+        let mut bar = String::new();
+        bar.extend(std::iter::repeat_n(full, filled));
+        bar.extend(std::iter::repeat_n(empty, 10 - filled));
+        bar
+    }
+
+    fn write_report(&self, out: &mut String, r: &Report) {
+        self.write_header(out, r);
+        self.write_findings(out, r);
+        self.write_domains(out, r);
+        self.write_responsibilities(out, r);
+        self.write_tier(out, r);
+        self.write_unanswered_and_notes(out, r);
+    }
+
+    fn paragraph(&self, out: &mut String, indent: &str, text: &str) {
+        let width = self.options.width.saturating_sub(indent.chars().count());
+        for line in wrap(&terminal_line(text), width) {
+            let _ = writeln!(out, "{indent}{line}");
+        }
+    }
+
+    fn write_header(&self, out: &mut String, r: &Report) {
+        let name = r.organization.as_deref().unwrap_or("(organisation not named)");
+        let title = format!("MSP risk report: {}", terminal_line(name));
+        let _ = writeln!(out, "{}", self.bold(&title));
+        let mut assessed = match (&r.assessed_on, &r.assessed_by) {
+            (Some(on), Some(by)) => format!("Assessed {on} by {by}"),
+            (Some(on), None) => format!("Assessed {on}"),
+            (None, Some(by)) => format!("Assessed by {by} (date not given)"),
+            (None, None) => "Assessment date not given".to_string(),
+        };
+        let _ = write!(assessed, " · answers: {} · bank: {}@{}", r.file, r.bank.id, r.bank.version);
+        self.paragraph(out, "", &assessed);
+        out.push('\n');
+        let c = &r.counts;
+        let score = match r.overall.score {
+            Some(s) => format!("{s}/100, {}", r.rating.label()),
+            None => r.rating.label().to_string(),
+        };
+        let open = &c.open_by_risk;
+        let unverified = r.findings.iter().filter(|f| f.unverified && f.is_open()).count();
+        let rows = [
+            ("Overall score", score),
+            ("MSP tier", r.msp_tier.tier.label().to_string()),
+            (
+                "Open findings",
+                format!(
+                    "{} critical, {} high, {} medium, {} low ({unverified} not verified)",
+                    open.critical, open.high, open.medium, open.low
+                ),
+            ),
+            (
+                "Answers",
+                format!(
+                    "{} of {} questions answered, {} unanswered, {} \"I don't know\"",
+                    c.answered, c.applicable, c.unanswered, c.unknown
+                ),
+            ),
+            (
+                "Accepted risks",
+                format!("{} accepted, {} expired", c.accepted, c.expired),
+            ),
+        ];
+        for (label, value) in rows {
+            let indent = " ".repeat(17);
+            let lines = wrap(&value, self.options.width.saturating_sub(17));
+            for (i, line) in lines.iter().enumerate() {
+                if i == 0 {
+                    let _ = writeln!(out, "  {label:<15}{line}");
+                } else {
+                    let _ = writeln!(out, "{indent}{line}");
+                }
+            }
+        }
+        out.push('\n');
+    }
+
+    fn write_findings(&self, out: &mut String, r: &Report) {
+        let _ = writeln!(out, "{}", self.bold("Findings, most urgent first"));
+        if r.findings.is_empty() {
+            let _ = writeln!(out, "  No gaps found in the answered questions.\n");
+            return;
+        }
+        let detailed =
+            self.options.detailed || self.options.width >= WIDE_ENOUGH_FOR_DETAILS;
+        let mut t = self.table();
+        let mut names = vec!["#", "Risk", "ID", "Finding", "Recommendation", "Who"];
+        if detailed {
+            names.extend(["Domain", "Answer", "Reference"]);
+        }
+        t.set_header(self.header_cells(&names));
+        for f in &r.findings {
+            let mut row = vec![
+                Cell::new(f.rank).set_alignment(CellAlignment::Right),
+                self.risk_cell(f.risk, f.acceptance.as_ref().map(|a| a.status)),
+                Cell::new(terminal_line(&f.question)),
+                Cell::new(finding_text(f)),
+                Cell::new(terminal_line(&f.recommendation)),
+                Cell::new(f.who_acts.label()),
+            ];
+            if detailed {
+                row.push(Cell::new(terminal_line(&f.domain_title)));
+                row.push(Cell::new(terminal_line(&f.answer_label)));
+                row.push(Cell::new(reference_text(f)));
+            }
+            t.add_row(row);
+        }
+        // The short columns keep their natural width; the text columns share the rest.
+        for i in [0, 1, 2, 5] {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+        if let Some(col) = t.column_mut(3) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(14)));
+        }
+        let _ = writeln!(out, "{t}");
+        let accepted: Vec<&Finding> = r.findings.iter().filter(|f| f.acceptance.is_some()).collect();
+        for f in accepted {
+            let Some(a) = &f.acceptance else { continue };
+            let mut line = format!(
+                "{} risk {}: {}",
+                f.question,
+                if a.status == AcceptanceStatus::Expired { "acceptance EXPIRED" } else { "accepted" },
+                a.justification
+            );
+            if let Some(by) = &a.approved_by {
+                let _ = write!(line, " (approved by {by}");
+                match &a.expires {
+                    Some(e) => { let _ = write!(line, ", until {e})"); }
+                    None => line.push(')'),
+                }
+            } else if let Some(e) = &a.expires {
+                let _ = write!(line, " (until {e})");
+            }
+            self.paragraph(out, "  ", &line);
+        }
+        out.push('\n');
+    }
+
+    fn write_domains(&self, out: &mut String, r: &Report) {
+        let _ = writeln!(out, "{}", self.bold("Scores by domain (0-100, higher is better)"));
+        let mut t = self.table();
+        t.set_header(self.header_cells(&["Domain", "Score", "", "Findings", "Unanswered"]));
+        for d in &r.domains {
+            t.add_row(vec![
+                Cell::new(format!("{} {}", d.id, terminal_line(&d.title))),
+                self.score_cell(d.score.score),
+                Cell::new(self.bar(d.score.score)),
+                Cell::new(d.findings).set_alignment(CellAlignment::Right),
+                Cell::new(d.unanswered).set_alignment(CellAlignment::Right),
+            ]);
+        }
+        for i in 1..5 {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
+
+    fn write_responsibilities(&self, out: &mut String, r: &Report) {
+        if r.responsibilities.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "{}", self.bold("Who is responsible for what"));
+        let mut t = self.table();
+        t.set_header(self.header_cells(&["Area", "Responsible", "In the contract?", "Status"]));
+        for resp in &r.responsibilities {
+            let status = Cell::new(resp.status.label());
+            let status = match resp.status {
+                ResponsibilityStatus::Nobody | ResponsibilityStatus::Unknown if self.options.color => {
+                    status.fg(Color::Red).add_attribute(Attribute::Bold)
+                }
+                ResponsibilityStatus::NotInContract if self.options.color => status.fg(Color::Yellow),
+                _ => status,
+            };
+            let in_contract = if resp.confirmed_by.is_none() {
+                "not asked".to_string()
+            } else if resp.in_contract_label.is_empty() {
+                "–".to_string()
+            } else {
+                terminal_line(&resp.in_contract_label).into_owned()
+            };
+            t.add_row(vec![
+                Cell::new(terminal_line(&resp.area)),
+                Cell::new(if resp.owner_label.is_empty() {
+                    "–".to_string()
+                } else {
+                    terminal_line(&resp.owner_label).into_owned()
+                }),
+                Cell::new(in_contract),
+                status,
+            ]);
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
+
+    fn write_tier(&self, out: &mut String, r: &Report) {
+        let _ = writeln!(
+            out,
+            "{}",
+            self.bold(&format!("MSP capability tier: {}", r.msp_tier.tier.label()))
+        );
+        for reason in &r.msp_tier.reasons {
+            let lines = wrap(&terminal_line(reason), self.options.width.saturating_sub(4));
+            for (i, line) in lines.iter().enumerate() {
+                let _ = writeln!(out, "{}{line}", if i == 0 { "  - " } else { "    " });
+            }
+        }
+        out.push('\n');
+    }
+
+    fn write_unanswered_and_notes(&self, out: &mut String, r: &Report) {
+        if !r.unanswered.is_empty() {
+            let ids: Vec<&str> = r.unanswered.iter().map(|u| u.question.as_str()).collect();
+            self.paragraph(
+                out,
+                "",
+                &format!("Unanswered ({}): {}", ids.len(), ids.join(", ")),
+            );
+            self.paragraph(out, "  ", "Unanswered questions are not scored; answer them, or write `unknown` if nobody knows.");
+            out.push('\n');
+        }
+        if !r.notes.is_empty() {
+            let _ = writeln!(out, "{}", self.bold("Notes"));
+            for note in &r.notes {
+                let lines = wrap(&terminal_line(note), self.options.width.saturating_sub(4));
+                for (i, line) in lines.iter().enumerate() {
+                    let _ = writeln!(out, "{}{line}", if i == 0 { "  - " } else { "    " });
+                }
+            }
+            out.push('\n');
+        }
+    }
+
+    fn write_portfolio(&self, out: &mut String, reports: &[Report]) {
+        let _ = writeln!(out, "{}", self.bold(&format!("Portfolio: {} organisations, highest risk first", reports.len())));
+        let mut t = self.table();
+        t.set_header(self.header_cells(&["Organisation", "Assessed", "Score", "Rating", "MSP tier", "Crit", "High", "Unverified"]));
+        for row in portfolio::rows(reports) {
+            let tier = match row.msp_tier {
+                crate::report::Tier::Undetermined => "?",
+                crate::report::Tier::Minimal => "minimal",
+                crate::report::Tier::Some => "some",
+                crate::report::Tier::Comprehensive => "comprehensive",
+            };
+            t.add_row(vec![
+                Cell::new(terminal_line(&row.organization)),
+                Cell::new(row.assessed_on.as_deref().unwrap_or("–")),
+                self.score_cell(row.score),
+                Cell::new(row.rating.label()),
+                Cell::new(tier),
+                Cell::new(row.critical).set_alignment(CellAlignment::Right),
+                Cell::new(row.high).set_alignment(CellAlignment::Right),
+                Cell::new(row.unknown).set_alignment(CellAlignment::Right),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+}
+
+fn score_color(score: u32) -> Color {
+    match score {
+        85.. => Color::Green,
+        70..=84 => Color::Cyan,
+        50..=69 => Color::Yellow,
+        _ => Color::Red,
+    }
+}
+
+fn finding_text(f: &Finding) -> String {
+    let text = terminal_line(&f.finding);
+    let mut s = if f.unverified {
+        format!("Not verified: {text}")
+    } else if f.gap == crate::bank::Gap::Partial {
+        format!("Partly: {text}")
+    } else {
+        text.into_owned()
+    };
+    if let Some(note) = &f.note {
+        let _ = write!(s, " (note: {})", terminal_line(note));
+    }
+    s
+}
+
+fn reference_text(f: &Finding) -> String {
+    let refs: Vec<String> = f
+        .references
+        .iter()
+        .map(|r| format!("{} {} [{}]", r.source, r.section, r.evidence.id()))
+        .collect();
+    terminal_line(&refs.join("; ")).into_owned()
+}
+
+impl Renderer for TableRenderer {
+    fn render(&self, report: &Report) -> Result<String, RenderError> {
+        let mut out = String::new();
+        self.write_report(&mut out, report);
+        Ok(out)
+    }
+
+    fn render_portfolio(&self, reports: &[Report]) -> Result<String, RenderError> {
+        let mut out = String::new();
+        for r in reports {
+            self.write_report(&mut out, r);
+            let _ = writeln!(out, "{}\n", "─".repeat(self.options.width.min(80)));
+        }
+        self.write_portfolio(&mut out, reports);
+        Ok(out)
+    }
+}

@@ -1,0 +1,443 @@
+//! The scored report: everything every output format shows, computed once.
+//!
+//! This structure is also the JSON output (`report --format json`), so its field names are a
+//! public interface: add fields freely, but rename or remove them only with a new
+//! `schema_version`. Every score carries its inputs (`possible`, `lost`, and each finding's
+//! `weight` and `gap`), so any number can be re-derived by hand from the answers.
+
+use serde::Serialize;
+
+use crate::bank::{Consequence, Gap, Reference, Severity, WhoActs};
+
+/// Version of this structure, bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One answers file, scored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Version of the report structure.
+    pub schema_version: u32,
+    /// The answers file as named by the user.
+    pub file: String,
+    /// The organisation assessed.
+    pub organization: Option<String>,
+    /// Who answered.
+    pub assessed_by: Option<String>,
+    /// When the answers were given (YYYY-MM-DD).
+    pub assessed_on: Option<String>,
+    /// The date used to decide whether accepted risks have expired.
+    pub evaluated_on: String,
+    /// The bank used for scoring.
+    pub bank: BankInfo,
+    /// The bank the answers file says it was written for (`id@version`).
+    pub answers_bank: String,
+    /// The overall score, over every scored question.
+    pub overall: Score,
+    /// The overall rating, from the score and any open critical finding.
+    pub rating: Rating,
+    /// Counts of questions, answers and findings.
+    pub counts: Counts,
+    /// One score per domain, in bank order.
+    pub domains: Vec<DomainScore>,
+    /// Every gap, ranked: open findings first, worst first.
+    pub findings: Vec<Finding>,
+    /// Questions that apply but have no answer.
+    pub unanswered: Vec<Unanswered>,
+    /// Who is responsible for each area, from the ownership questions.
+    pub responsibilities: Vec<Responsibility>,
+    /// The MSP's cybersecurity capability tier and why.
+    pub msp_tier: TierAssessment,
+    /// Things the reader should know about the input (version drift, ignored answers...).
+    pub notes: Vec<String>,
+}
+
+/// Which bank scored the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct BankInfo {
+    /// Bank id.
+    pub id: String,
+    /// Bank version.
+    pub version: String,
+    /// Bank title.
+    pub title: String,
+}
+
+/// A 0–100 score and its inputs: `score = round(100 × (1 − lost / possible))`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Score {
+    /// 0 (every scored question a full gap) to 100 (no gaps); `None` when nothing is scored.
+    pub score: Option<u32>,
+    /// Sum of the weights of the scored questions.
+    pub possible: u32,
+    /// Sum over scored questions of weight × gap (gap: 0, 0.5 or 1).
+    pub lost: f64,
+    /// How many questions were scored (applicable, answered, not "does not apply").
+    pub scored_questions: u32,
+}
+
+impl Score {
+    /// Builds a score from its inputs.
+    pub fn from_parts(possible: u32, lost: f64, scored_questions: u32) -> Score {
+        let score = (possible > 0).then(|| {
+            let raw = 100.0 * (1.0 - lost / f64::from(possible));
+            raw.round().clamp(0.0, 100.0) as u32
+        });
+        Score {
+            score,
+            possible,
+            lost,
+            scored_questions,
+        }
+    }
+}
+
+/// The overall judgement, in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    /// Score under 50.
+    Poor,
+    /// Score 50–69, or any open critical finding.
+    Weak,
+    /// Score 70–84.
+    Fair,
+    /// Score 85 or more and no open critical finding.
+    Strong,
+    /// Nothing answered yet.
+    NotAssessed,
+}
+
+impl Rating {
+    /// The band of a score, capped at `Weak` when a critical finding is open.
+    pub fn from_score(score: Option<u32>, open_critical: bool) -> Rating {
+        let band = match score {
+            None => return Rating::NotAssessed,
+            Some(s) if s >= 85 => Rating::Strong,
+            Some(s) if s >= 70 => Rating::Fair,
+            Some(s) if s >= 50 => Rating::Weak,
+            Some(_) => Rating::Poor,
+        };
+        if open_critical {
+            band.min(Rating::Weak)
+        } else {
+            band
+        }
+    }
+
+    /// The word people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Rating::Poor => "Poor",
+            Rating::Weak => "Weak",
+            Rating::Fair => "Fair",
+            Rating::Strong => "Strong",
+            Rating::NotAssessed => "Not assessed",
+        }
+    }
+}
+
+/// How many of what.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    /// Questions in the bank.
+    pub questions: u32,
+    /// Questions that apply (not follow-ups whose condition is unmet).
+    pub applicable: u32,
+    /// Applicable questions with an answer (any answer, "I don't know" included).
+    pub answered: u32,
+    /// Applicable questions without an answer.
+    pub unanswered: u32,
+    /// Answers "I don't know".
+    pub unknown: u32,
+    /// Answers "does not apply to us".
+    pub not_applicable: u32,
+    /// All findings, accepted ones included.
+    pub findings: u32,
+    /// Open findings (not accepted, or accepted but expired) by risk level.
+    pub open_by_risk: Levels,
+    /// Findings whose risk is accepted and not expired.
+    pub accepted: u32,
+    /// Findings whose acceptance has expired (they count as open).
+    pub expired: u32,
+}
+
+/// A count per risk level.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Levels {
+    /// Critical.
+    pub critical: u32,
+    /// High.
+    pub high: u32,
+    /// Medium.
+    pub medium: u32,
+    /// Low.
+    pub low: u32,
+}
+
+impl Levels {
+    /// Adds one at a level.
+    pub fn add(&mut self, level: Severity) {
+        match level {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+        }
+    }
+
+    /// The count at a level.
+    pub fn get(&self, level: Severity) -> u32 {
+        match level {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+        }
+    }
+
+    /// How many at `level` or above.
+    pub fn at_or_above(&self, level: Severity) -> u32 {
+        Severity::ALL
+            .iter()
+            .filter(|l| **l >= level)
+            .map(|l| self.get(*l))
+            .sum()
+    }
+}
+
+/// One domain's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainScore {
+    /// Domain id.
+    pub id: String,
+    /// Domain title.
+    pub title: String,
+    /// Its score and inputs.
+    #[serde(flatten)]
+    pub score: Score,
+    /// Findings in this domain (accepted included).
+    pub findings: u32,
+    /// Applicable questions left unanswered.
+    pub unanswered: u32,
+    /// "I don't know" answers.
+    pub unknown: u32,
+}
+
+/// One gap: what is wrong, how bad, what to do, who acts, and where the guidance says so.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// 1 is the most urgent.
+    pub rank: u32,
+    /// The question id.
+    pub question: String,
+    /// The domain id.
+    pub domain: String,
+    /// The domain title.
+    pub domain_title: String,
+    /// What is wrong, in a few words.
+    pub finding: String,
+    /// The question, as asked.
+    pub question_text: String,
+    /// Risk level: the severity for a full gap, one lower for a partial gap.
+    pub risk: Severity,
+    /// The question's severity.
+    pub severity: Severity,
+    /// The size of the gap.
+    pub gap: Gap,
+    /// The question's weight (from its severity).
+    pub weight: u32,
+    /// Points lost: weight × gap fraction.
+    pub lost: f64,
+    /// The answer id.
+    pub answer: String,
+    /// The answer in words.
+    pub answer_label: String,
+    /// True when the answer was "I don't know": the gap may not be real, but nobody has
+    /// checked.
+    pub unverified: bool,
+    /// What to do.
+    pub recommendation: String,
+    /// Who usually acts.
+    pub who_acts: WhoActs,
+    /// What the gap can lead to.
+    pub consequences: Vec<Consequence>,
+    /// Where the guidance says so.
+    pub references: Vec<Reference>,
+    /// The note given with the answer.
+    pub note: Option<String>,
+    /// The evidence given with the answer.
+    pub evidence: Option<String>,
+    /// When the answer was true.
+    pub as_of: Option<String>,
+    /// Line of the answer in the answers file (0 if unanswered there).
+    pub line: u64,
+    /// Column of the answer in the answers file.
+    pub column: u64,
+    /// The accepted risk covering this finding, if any.
+    pub acceptance: Option<Acceptance>,
+}
+
+impl Finding {
+    /// True unless an unexpired acceptance covers it.
+    pub fn is_open(&self) -> bool {
+        !matches!(&self.acceptance, Some(a) if a.status == AcceptanceStatus::Accepted)
+    }
+}
+
+/// An accepted risk as applied to a finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Acceptance {
+    /// Accepted, or expired (counts as open).
+    pub status: AcceptanceStatus,
+    /// Why.
+    pub justification: String,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// Last day it holds.
+    pub expires: Option<String>,
+}
+
+/// Whether an acceptance still holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AcceptanceStatus {
+    /// Holds: the finding is shown but does not fail `check`.
+    Accepted,
+    /// Past its expiry date: the finding is open again and fails `check`.
+    Expired,
+}
+
+/// An applicable question without an answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unanswered {
+    /// Question id.
+    pub question: String,
+    /// Domain id.
+    pub domain: String,
+    /// The question.
+    pub text: String,
+    /// Its severity, to show what is at stake.
+    pub severity: Severity,
+}
+
+/// Who owns one area, and whether that is written down.
+#[derive(Debug, Clone, Serialize)]
+pub struct Responsibility {
+    /// The ownership question.
+    pub question: String,
+    /// The area, e.g. "Backups".
+    pub area: String,
+    /// The answer id (`us`, `msp`, ..., `unknown`), if answered.
+    pub owner: Option<String>,
+    /// The answer in words.
+    pub owner_label: String,
+    /// The follow-up that checks the contract, if the bank has one.
+    pub confirmed_by: Option<String>,
+    /// Its answer id, if asked and answered.
+    pub in_contract: Option<String>,
+    /// Its answer in words ("" when not asked).
+    pub in_contract_label: String,
+    /// The verdict for the area.
+    pub status: ResponsibilityStatus,
+}
+
+/// The verdict for one area of responsibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponsibilityStatus {
+    /// Someone owns it (and, where checked, the contract says so).
+    Covered,
+    /// The MSP (or both) own it, but the contract does not say so, or it is not known.
+    NotInContract,
+    /// Nobody owns it.
+    Nobody,
+    /// The owner is not known.
+    Unknown,
+    /// Not answered yet.
+    Unanswered,
+}
+
+impl ResponsibilityStatus {
+    /// The words people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResponsibilityStatus::Covered => "Covered",
+            ResponsibilityStatus::NotInContract => "Not in contract",
+            ResponsibilityStatus::Nobody => "GAP: nobody",
+            ResponsibilityStatus::Unknown => "GAP: unknown",
+            ResponsibilityStatus::Unanswered => "Unanswered",
+        }
+    }
+}
+
+/// The MSP's cybersecurity capability tier (minimal, some or comprehensive focus).
+#[derive(Debug, Clone, Serialize)]
+pub struct TierAssessment {
+    /// The tier.
+    pub tier: Tier,
+    /// Share of indicator credit earned, 0–100, over answered indicators.
+    pub credit_percent: Option<u32>,
+    /// Indicators that apply.
+    pub indicators_applicable: u32,
+    /// Indicators answered (including "I don't know").
+    pub indicators_answered: u32,
+    /// Each indicator and how it was answered.
+    pub indicators: Vec<Indicator>,
+    /// Why this tier, in sentences.
+    pub reasons: Vec<String>,
+}
+
+/// The tiers, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Too few indicators answered to tell.
+    Undetermined,
+    /// Minimal cybersecurity focus.
+    Minimal,
+    /// Some cybersecurity focus.
+    Some,
+    /// Comprehensive cybersecurity practice.
+    Comprehensive,
+}
+
+impl Tier {
+    /// The words people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Undetermined => "Not determined",
+            Tier::Minimal => "Minimal cybersecurity focus",
+            Tier::Some => "Some cybersecurity focus",
+            Tier::Comprehensive => "Comprehensive cybersecurity practice",
+        }
+    }
+}
+
+/// One piece of evidence about the MSP.
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicator {
+    /// Question id.
+    pub question: String,
+    /// What it shows, e.g. "MFA on every MSP account".
+    pub label: String,
+    /// The answer id, if answered.
+    pub answer: Option<String>,
+    /// How it counts.
+    pub status: IndicatorStatus,
+}
+
+/// How one indicator counts toward the tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorStatus {
+    /// In place (credit 1).
+    Met,
+    /// Partly in place (credit ½).
+    Partly,
+    /// Not in place (credit 0).
+    NotMet,
+    /// "I don't know" (credit 0): claimed capability that nobody has verified.
+    Unverified,
+    /// Not answered (not counted).
+    Unanswered,
+}

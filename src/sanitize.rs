@@ -1,0 +1,143 @@
+//! Text hygiene for anything that came from a file and is about to reach a terminal.
+//!
+//! YAML double-quoted strings can carry ESC, BEL, carriage returns and bidirectional-override
+//! characters. Printed raw, they can recolour the terminal, rewrite its title, hide text or
+//! reorder it ("Trojan Source"). Every string from a bank or an answers file passes through
+//! [`terminal_text`] or [`terminal_line`] before it is shown.
+
+use std::borrow::Cow;
+
+/// True for characters that must never reach a terminal: C0 and C1 control characters
+/// (except newline and tab, handled by the callers) and the Unicode bidirectional controls.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+/// Makes multi-line text safe to print: keeps newlines, turns tabs into spaces and every
+/// unsafe character into the visible replacement character `�`.
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || c == '\t') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if is_unsafe(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Like [`terminal_text`], but for one line (a table cell, a prompt, a message): newlines
+/// become spaces too.
+pub fn terminal_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || c == '\t' || c == '\n') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\t' | '\n' => ' ',
+                c if is_unsafe(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Shortens `s` to at most `max` characters, ending with `…` when cut. Used only where a
+/// value is echoed inside an error message, never for report content (which wraps).
+pub fn ellipsize(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Wraps text into lines of at most `width` characters, breaking at spaces (a word longer
+/// than the width gets a line of its own). Each paragraph (`\n`) wraps separately.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            if !line.is_empty() && needed > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escape_sequences_lose_their_escape_byte() {
+        let out = terminal_line("evil\x1b[31mRED\x1b]0;pwned\x07 cr\rX bidi\u{202e}abc c1\u{009b}31m");
+        assert!(!out.contains('\x1b'));
+        assert!(!out.contains('\x07'));
+        assert!(!out.contains('\r'));
+        assert!(!out.contains('\u{202e}'));
+        assert!(!out.contains('\u{009b}'));
+        assert!(out.starts_with("evil"));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed_unchanged() {
+        assert!(matches!(terminal_text("plain words\nline two"), Cow::Borrowed(_)));
+        assert_eq!(terminal_line("a\nb\tc"), "a b c");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        let lines = wrap("one two three four five six seven", 10);
+        assert_eq!(lines, vec!["one two", "three four", "five six", "seven"]);
+        assert!(wrap(&"x".repeat(30), 10)[0].len() == 30);
+    }
+
+    #[test]
+    fn ellipsize_cuts_long_values() {
+        assert_eq!(ellipsize("abcdef", 4), "abc…");
+        assert_eq!(ellipsize("abc", 4), "abc");
+    }
+
+    proptest! {
+        #[test]
+        fn output_never_holds_a_control_character(s in any::<String>()) {
+            let line = terminal_line(&s);
+            prop_assert!(!line.chars().any(|c| c.is_control()));
+            let text = terminal_text(&s);
+            prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+        }
+
+        #[test]
+        fn sanitising_is_idempotent(s in any::<String>()) {
+            let once = terminal_line(&s).into_owned();
+            prop_assert_eq!(terminal_line(&once).into_owned(), once.clone());
+        }
+    }
+}

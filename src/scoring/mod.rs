@@ -1,0 +1,324 @@
+//! Scoring: a bank and one business's answers in, a [`Report`] out.
+//!
+//! Pure: no files, no clock (today's date is an argument), no terminal. The same inputs give
+//! the same report, byte for byte, every time. The README's "Scoring" section is the
+//! specification of this module; keep them in step.
+
+mod tier;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::answers::{AnswerRecord, AnswersFile};
+use crate::bank::{Answer, Bank, Gap, Kind, Owner, Question, YesNo};
+use crate::report::*;
+
+/// Which questions apply, given the answers: a follow-up applies only when the question it
+/// follows applies and was answered with one of the answers in its condition.
+pub fn applicable(bank: &Bank, answer_of: impl Fn(&str) -> Option<Answer>) -> Vec<bool> {
+    let mut applies = Vec::with_capacity(bank.questions.len());
+    for q in &bank.questions {
+        let yes = match &q.when {
+            None => true,
+            Some(cond) => bank.position(&cond.question).is_some_and(|p| {
+                // Validation guarantees parents come first, so `applies[p]` exists.
+                applies.get(p).copied().unwrap_or(false)
+                    && answer_of(&cond.question)
+                        .is_some_and(|a| cond.answer_in.iter().any(|w| w == a.id()))
+            }),
+        };
+        applies.push(yes);
+    }
+    applies
+}
+
+/// Scores `answers` against `bank`. `today` decides which accepted risks have expired: an
+/// acceptance holds up to and including its `expires` date.
+pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
+    let records: HashMap<&str, &AnswerRecord> = answers
+        .answers
+        .iter()
+        .map(|r| (r.question.as_str(), r))
+        .collect();
+    let answer_of = |id: &str| records.get(id).and_then(|r| r.answer.clone());
+    let applies = applicable(bank, answer_of);
+
+    let mut notes = Vec::new();
+    let mut counts = Counts {
+        questions: bank.questions.len() as u32,
+        ..Counts::default()
+    };
+    let mut findings = Vec::new();
+    let mut unanswered = Vec::new();
+    let mut domain_totals = vec![DomainTotals::default(); bank.domains.len()];
+    let (mut possible, mut lost, mut scored) = (0u32, 0f64, 0u32);
+
+    for (q, &applies) in bank.questions.iter().zip(&applies) {
+        let record = records.get(q.id.as_str()).copied();
+        let answer = record.and_then(|r| r.answer.as_ref());
+        if !applies {
+            if answer.is_some() {
+                notes.push(not_asked_note(bank, q, &answer_of));
+            }
+            continue;
+        }
+        counts.applicable += 1;
+        let totals = &mut domain_totals[q.domain];
+        let Some(answer) = answer else {
+            counts.unanswered += 1;
+            totals.unanswered += 1;
+            unanswered.push(Unanswered {
+                question: q.id.clone(),
+                domain: bank.domain_of(q).id.clone(),
+                text: q.text.clone(),
+                severity: q.severity,
+            });
+            continue;
+        };
+        counts.answered += 1;
+        if *answer == Answer::Unknown {
+            counts.unknown += 1;
+            totals.unknown += 1;
+        }
+        let Some(gap) = q.gap(answer) else {
+            counts.not_applicable += 1;
+            continue;
+        };
+        let weight = q.severity.weight();
+        let lost_here = f64::from(weight) * gap.fraction();
+        possible += weight;
+        lost += lost_here;
+        scored += 1;
+        totals.possible += weight;
+        totals.lost += lost_here;
+        totals.scored += 1;
+        if gap == Gap::None {
+            continue;
+        }
+        totals.findings += 1;
+        findings.push(finding(bank, q, answer, gap, record, answers, today));
+    }
+
+    for risk in &answers.accepted_risks {
+        if !findings.iter().any(|f| f.question == risk.question) {
+            let state = match answers.answer(&risk.question) {
+                None => "is unanswered",
+                Some(_) if !bank.position(&risk.question).is_some_and(|p| applies[p]) => {
+                    "does not apply"
+                }
+                Some(_) => "has no gap",
+            };
+            notes.push(format!(
+                "The accepted risk for {} has no effect: the question {state}.",
+                risk.question
+            ));
+        }
+    }
+
+    rank(&mut findings, bank);
+    counts.findings = findings.len() as u32;
+    for f in &findings {
+        match &f.acceptance {
+            Some(a) if a.status == AcceptanceStatus::Accepted => counts.accepted += 1,
+            Some(_) => {
+                counts.expired += 1;
+                counts.open_by_risk.add(f.risk);
+            }
+            None => counts.open_by_risk.add(f.risk),
+        }
+    }
+
+    if answers.bank_version != bank.version {
+        notes.push(format!(
+            "These answers were given against {}; they are scored with {}. Questions not in the file show as unanswered.",
+            answers.bank_reference(),
+            bank.reference()
+        ));
+    }
+
+    let overall = Score::from_parts(possible, lost, scored);
+    let domains = bank
+        .domains
+        .iter()
+        .zip(&domain_totals)
+        .map(|(d, t)| DomainScore {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            score: Score::from_parts(t.possible, t.lost, t.scored),
+            findings: t.findings,
+            unanswered: t.unanswered,
+            unknown: t.unknown,
+        })
+        .collect();
+
+    Report {
+        schema_version: SCHEMA_VERSION,
+        file: answers.file.clone(),
+        organization: answers.organization.clone(),
+        assessed_by: answers.assessed_by.clone(),
+        assessed_on: answers.assessed_on.map(|d| d.to_string()),
+        evaluated_on: today.to_string(),
+        bank: BankInfo {
+            id: bank.id.clone(),
+            version: bank.version.clone(),
+            title: bank.title.clone(),
+        },
+        answers_bank: answers.bank_reference(),
+        rating: Rating::from_score(overall.score, counts.open_by_risk.critical > 0),
+        overall,
+        counts,
+        domains,
+        findings,
+        unanswered,
+        responsibilities: responsibilities(bank, &applies, &answer_of),
+        msp_tier: tier::assess(bank, &applies, &answer_of),
+        notes,
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct DomainTotals {
+    possible: u32,
+    lost: f64,
+    scored: u32,
+    findings: u32,
+    unanswered: u32,
+    unknown: u32,
+}
+
+fn not_asked_note(bank: &Bank, q: &Question, answer_of: &dyn Fn(&str) -> Option<Answer>) -> String {
+    let Some(cond) = &q.when else {
+        return format!("The answer to {} is ignored.", q.id);
+    };
+    let parent = match answer_of(&cond.question) {
+        Some(a) => bank
+            .question(&cond.question)
+            .map_or(a.id().to_string(), |p| format!("\"{}\"", p.answer_label(&a))),
+        None => "unanswered".to_string(),
+    };
+    format!(
+        "The answer to {} is ignored: it is a follow-up asked only when {} is {}, and {} is {parent}.",
+        q.id,
+        cond.question,
+        cond.answer_in.join(" or "),
+        cond.question
+    )
+}
+
+fn finding(
+    bank: &Bank,
+    q: &Question,
+    answer: &Answer,
+    gap: Gap,
+    record: Option<&AnswerRecord>,
+    answers: &AnswersFile,
+    today: NaiveDate,
+) -> Finding {
+    let risk = if gap == Gap::Full {
+        q.severity
+    } else {
+        q.severity.lower()
+    };
+    let domain = bank.domain_of(q);
+    let acceptance = answers.accepted_risk(&q.id).map(|a| Acceptance {
+        status: match a.expires {
+            Some(last_day) if last_day < today => AcceptanceStatus::Expired,
+            _ => AcceptanceStatus::Accepted,
+        },
+        justification: a.justification.clone(),
+        approved_by: a.approved_by.clone(),
+        expires: a.expires.map(|d| d.to_string()),
+    });
+    Finding {
+        rank: 0,
+        question: q.id.clone(),
+        domain: domain.id.clone(),
+        domain_title: domain.title.clone(),
+        finding: q.finding.clone(),
+        question_text: q.text.clone(),
+        risk,
+        severity: q.severity,
+        gap,
+        weight: q.severity.weight(),
+        lost: f64::from(q.severity.weight()) * gap.fraction(),
+        answer: answer.id().to_string(),
+        answer_label: q.answer_label(answer).to_string(),
+        unverified: *answer == Answer::Unknown,
+        recommendation: q.recommendation.clone(),
+        who_acts: q.who_acts,
+        consequences: q.consequences.clone(),
+        references: q.references.clone(),
+        note: record.and_then(|r| r.note.clone()),
+        evidence: record.and_then(|r| r.evidence.clone()),
+        as_of: record.and_then(|r| r.as_of.map(|d| d.to_string())),
+        line: record.map_or(0, |r| r.pos.line),
+        column: record.map_or(0, |r| r.pos.column),
+        acceptance,
+    }
+}
+
+/// Open findings first; then the highest risk, the biggest gap, confirmed before unverified,
+/// the highest severity; ties keep bank order. Ranks start at 1.
+fn rank(findings: &mut [Finding], bank: &Bank) {
+    findings.sort_by_key(|f| {
+        (
+            !f.is_open(),
+            std::cmp::Reverse(f.risk),
+            std::cmp::Reverse(f.gap),
+            f.unverified,
+            std::cmp::Reverse(f.severity),
+            bank.position(&f.question),
+        )
+    });
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.rank = i as u32 + 1;
+    }
+}
+
+fn responsibilities(
+    bank: &Bank,
+    applies: &[bool],
+    answer_of: &dyn Fn(&str) -> Option<Answer>,
+) -> Vec<Responsibility> {
+    bank.questions
+        .iter()
+        .zip(applies)
+        .filter(|(q, &applies)| q.kind == Kind::Ownership && applies)
+        .map(|(q, _)| {
+            let owner = answer_of(&q.id);
+            let contract = q.confirmed_by.as_deref().and_then(answer_of);
+            let status = match &owner {
+                None => ResponsibilityStatus::Unanswered,
+                Some(Answer::Unknown) => ResponsibilityStatus::Unknown,
+                Some(Answer::Owner(Owner::Nobody)) => ResponsibilityStatus::Nobody,
+                Some(Answer::Owner(Owner::Msp | Owner::Shared))
+                    if q.confirmed_by.is_some()
+                        && contract != Some(Answer::YesNo(YesNo::Yes)) =>
+                {
+                    ResponsibilityStatus::NotInContract
+                }
+                Some(_) => ResponsibilityStatus::Covered,
+            };
+            let label_of = |qid: &str, a: &Option<Answer>| {
+                a.as_ref()
+                    .and_then(|a| bank.question(qid).map(|q| q.answer_label(a).to_string()))
+                    .unwrap_or_default()
+            };
+            Responsibility {
+                question: q.id.clone(),
+                area: q.area.clone().unwrap_or_default(),
+                owner_label: label_of(&q.id, &owner),
+                owner: owner.map(|a| a.id().to_string()),
+                confirmed_by: q.confirmed_by.clone(),
+                in_contract_label: q
+                    .confirmed_by
+                    .as_deref()
+                    .map(|c| label_of(c, &contract))
+                    .unwrap_or_default(),
+                in_contract: contract.map(|a| a.id().to_string()),
+                status,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,115 @@
+//! The MSP's cybersecurity capability tier, from the answers marked as MSP indicators.
+//!
+//! The three tiers ("minimal", "some" and "comprehensive" cybersecurity focus) come from the
+//! research digest (section 3); the mapping of answers to tiers is our own, and it is simple
+//! on purpose so that a reader can check it:
+//!
+//! - each indicator earns credit: met 1, partly ½, not met 0, "I don't know" 0;
+//! - with fewer than half of the applicable indicators answered, the tier is undetermined;
+//! - otherwise credit ÷ answered indicators gives the share: comprehensive at 80 % or more
+//!   with no indicator failed or unverified, some at 40 % or more, minimal below.
+
+use crate::bank::{Answer, Bank, Gap};
+use crate::report::{Indicator, IndicatorStatus, Tier, TierAssessment};
+
+pub(super) fn assess(
+    bank: &Bank,
+    applies: &[bool],
+    answer_of: &dyn Fn(&str) -> Option<Answer>,
+) -> TierAssessment {
+    let mut indicators = Vec::new();
+    for (q, _) in bank.questions.iter().zip(applies).filter(|(_, &a)| a) {
+        let Some(label) = &q.msp_indicator else { continue };
+        let answer = answer_of(&q.id);
+        let status = match &answer {
+            None => IndicatorStatus::Unanswered,
+            Some(Answer::Unknown) => IndicatorStatus::Unverified,
+            Some(a) => match q.gap(a) {
+                // "Does not apply" says nothing about the MSP: leave it out.
+                None => continue,
+                Some(Gap::None) => IndicatorStatus::Met,
+                Some(Gap::Partial) => IndicatorStatus::Partly,
+                Some(Gap::Full) => IndicatorStatus::NotMet,
+            },
+        };
+        indicators.push(Indicator {
+            question: q.id.clone(),
+            label: label.clone(),
+            answer: answer.map(|a| a.id().to_string()),
+            status,
+        });
+    }
+
+    let applicable = indicators.len() as u32;
+    let answered = indicators
+        .iter()
+        .filter(|i| i.status != IndicatorStatus::Unanswered)
+        .count() as u32;
+    let credit: f64 = indicators
+        .iter()
+        .map(|i| match i.status {
+            IndicatorStatus::Met => 1.0,
+            IndicatorStatus::Partly => 0.5,
+            _ => 0.0,
+        })
+        .sum();
+    let share = (answered > 0).then(|| credit / f64::from(answered));
+    let weak = indicators
+        .iter()
+        .any(|i| matches!(i.status, IndicatorStatus::NotMet | IndicatorStatus::Unverified));
+
+    let mut reasons = Vec::new();
+    let tier = if applicable == 0 {
+        reasons.push("The bank has no questions that indicate the MSP's capability.".to_string());
+        Tier::Undetermined
+    } else if answered * 2 < applicable {
+        reasons.push(format!(
+            "Only {answered} of {applicable} indicator questions are answered; answer at least half to place the MSP."
+        ));
+        Tier::Undetermined
+    } else {
+        let share = share.unwrap_or(0.0);
+        let percent = (share * 100.0).round();
+        let tier = if share >= 0.8 && !weak {
+            Tier::Comprehensive
+        } else if share >= 0.4 {
+            Tier::Some
+        } else {
+            Tier::Minimal
+        };
+        reasons.push(format!(
+            "The MSP shows {percent}% of the capability indicators answered ({credit} of {answered})."
+        ));
+        if share >= 0.8 && weak {
+            reasons.push(
+                "Comprehensive practice needs every indicator met or partly met, with none unverified."
+                    .to_string(),
+            );
+        }
+        tier
+    };
+    for (status, word) in [
+        (IndicatorStatus::Met, "In place"),
+        (IndicatorStatus::Partly, "Partly in place"),
+        (IndicatorStatus::NotMet, "Missing"),
+        (IndicatorStatus::Unverified, "Not verified"),
+    ] {
+        let names: Vec<String> = indicators
+            .iter()
+            .filter(|i| i.status == status)
+            .map(|i| format!("{} ({})", i.label, i.question))
+            .collect();
+        if !names.is_empty() {
+            reasons.push(format!("{word}: {}.", names.join("; ")));
+        }
+    }
+
+    TierAssessment {
+        tier,
+        credit_percent: share.map(|s| (s * 100.0).round() as u32),
+        indicators_applicable: applicable,
+        indicators_answered: answered,
+        indicators,
+        reasons,
+    }
+}
