@@ -57,13 +57,27 @@ impl TableRenderer {
         TableRenderer { options }
     }
 
+    /// A table with a line between rows, for rows that wrap onto several lines.
     fn table(&self) -> Table {
-        let mut t = Table::new();
-        t.load_style(if self.options.ascii {
+        self.styled_table(if self.options.ascii {
             presets::ASCII_FULL
         } else {
             presets::UTF8_FULL
-        });
+        })
+    }
+
+    /// A table without lines between rows, for one-line rows.
+    fn compact_table(&self) -> Table {
+        self.styled_table(if self.options.ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        })
+    }
+
+    fn styled_table(&self, style: comfy_table::TableStyle) -> Table {
+        let mut t = Table::new();
+        t.load_style(style);
         t.set_content_arrangement(ContentArrangement::Dynamic);
         t.force_no_tty();
         t.set_width(self.options.width.min(u16::MAX as usize) as u16);
@@ -243,8 +257,12 @@ impl TableRenderer {
                 col.set_constraint(ColumnConstraint::ContentWidth);
             }
         }
+        // The recommendation is the longest text: give the finding at most a third.
         if let Some(col) = t.column_mut(3) {
-            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(14)));
+            col.set_constraint(ColumnConstraint::Boundaries {
+                lower: Width::Fixed(14),
+                upper: Width::Percentage(if detailed { 20 } else { 33 }),
+            });
         }
         let _ = writeln!(out, "{t}");
         let accepted: Vec<&Finding> = r.findings.iter().filter(|f| f.acceptance.is_some()).collect();
@@ -272,7 +290,7 @@ impl TableRenderer {
 
     fn write_domains(&self, out: &mut String, r: &Report) {
         let _ = writeln!(out, "{}", self.bold("Scores by domain (0-100, higher is better)"));
-        let mut t = self.table();
+        let mut t = self.compact_table();
         t.set_header(self.header_cells(&["Domain", "Score", "", "Findings", "Unanswered"]));
         for d in &r.domains {
             t.add_row(vec![
@@ -296,7 +314,7 @@ impl TableRenderer {
             return;
         }
         let _ = writeln!(out, "{}", self.bold("Who is responsible for what"));
-        let mut t = self.table();
+        let mut t = self.compact_table();
         t.set_header(self.header_cells(&["Area", "Responsible", "In the contract?", "Status"]));
         for resp in &r.responsibilities {
             let status = Cell::new(resp.status.label());
@@ -368,7 +386,7 @@ impl TableRenderer {
 
     fn write_portfolio(&self, out: &mut String, reports: &[Report]) {
         let _ = writeln!(out, "{}", self.bold(&format!("Portfolio: {} organisations, highest risk first", reports.len())));
-        let mut t = self.table();
+        let mut t = self.compact_table();
         t.set_header(self.header_cells(&["Organisation", "Assessed", "Score", "Rating", "MSP tier", "Crit", "High", "Unverified"]));
         for row in portfolio::rows(reports) {
             let tier = match row.msp_tier {

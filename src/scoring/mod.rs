@@ -322,3 +322,6 @@ fn responsibilities(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
