@@ -208,11 +208,15 @@ impl<'a> Fields<'a> {
     pub fn finish(self, ctx: &mut Ctx, allowed: &[&str]) {
         for ((key, _), taken) in self.entries.iter().zip(&self.taken) {
             if !taken {
+                let hint = allowed
+                    .iter()
+                    .find(|a| edit_distance(a, &key.text) <= 2)
+                    .map_or(String::new(), |a| format!(" (did you mean `{a}`?)"));
                 ctx.error(
                     key.pos,
                     "unknown-field",
                     format!(
-                        "unknown key `{}` in {}; allowed keys: {}",
+                        "unknown key `{}` in {}{hint}; allowed keys: {}",
                         ellipsize(&key.text, 40),
                         self.what,
                         allowed.join(", ")
@@ -228,5 +232,32 @@ impl<'a> Fields<'a> {
     pub fn renamed(mut self, what: &str) -> Self {
         self.what = what.to_string();
         self
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints on short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().take(64).enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_single_changes() {
+        assert_eq!(edit_distance("organization", "organisation"), 1);
+        assert_eq!(edit_distance("answer", "answr"), 1);
+        assert_eq!(edit_distance("bank", "answers"), 6);
     }
 }

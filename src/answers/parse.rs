@@ -35,7 +35,17 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         });
     };
     let bank_pos = f.get("bank").map(|n| n.pos);
-    if let Some(reference) = f.text(&mut ctx, "bank") {
+    if bank_pos.is_none() {
+        ctx.error(
+            f.pos,
+            "missing-field",
+            format!(
+                "the answers file does not say which bank it answers; add the line `bank: {}`",
+                bank.reference()
+            ),
+        );
+    }
+    if let Some(reference) = bank_pos.and_then(|_| f.text(&mut ctx, "bank")) {
         match reference.split_once('@') {
             Some((id, version)) if !id.is_empty() && !version.is_empty() => {
                 out.bank_id = id.to_string();
@@ -245,9 +255,9 @@ fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Ans
             node.pos,
             "invalid-answer",
             format!(
-                "`{}` is not an answer to {id} (a {} question); write one of: {allowed}{hint}",
+                "`{}` is not an answer to {id} ({}); write one of: {allowed}{hint}",
                 ellipsize(&word, 40),
-                q.kind.label()
+                q.kind.phrase()
             ),
         );
     }

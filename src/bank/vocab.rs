@@ -130,7 +130,7 @@ vocabulary! {
         /// Yes / Partly / No.
         YesNo = "yes_no", "yes/no";
         /// Who is responsible: us, the MSP, shared, a vendor, nobody.
-        Ownership = "ownership", "who is responsible";
+        Ownership = "ownership", "ownership";
         /// One of the options the bank lists.
         Choice = "choice", "choice";
     }
@@ -186,5 +186,16 @@ vocabulary! {
         No = "no", "No";
         /// Does not apply to this business (only where the question allows it).
         Na = "na", "Does not apply to us";
+    }
+}
+
+impl Kind {
+    /// "a yes/no question", "an ownership question", "a choice question".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Kind::YesNo => "a yes/no question",
+            Kind::Ownership => "an ownership (who is responsible) question",
+            Kind::Choice => "a choice question",
+        }
     }
 }

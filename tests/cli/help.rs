@@ -1,0 +1,40 @@
+//! Every command's help shows an example, and the top-level help documents exit codes.
+
+use crate::{msp, stdout_of};
+
+#[test]
+fn every_command_has_an_example_in_its_help() {
+    for args in [
+        vec!["report"],
+        vec!["check"],
+        vec!["template"],
+        vec!["bank", "list"],
+        vec!["bank", "show"],
+        vec!["bank", "lint"],
+        vec!["bank", "export"],
+    ] {
+        let out = msp().args(&args).arg("--help").output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = stdout_of(&out);
+        assert!(text.contains("Example"), "{args:?} help has no example:\n{text}");
+        assert!(text.contains("msp-risk "), "{args:?}");
+    }
+}
+
+#[test]
+fn top_level_help_documents_exit_codes() {
+    let text = stdout_of(&msp().arg("--help").output().unwrap());
+    for line in ["0    success", "1    `check` found", "2    an error", "130  interrupted"] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = msp().arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = msp().args(["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = msp().args(["--today", "yesterday", "bank", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
