@@ -24,12 +24,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem at a line and column of `file`.
-    pub fn new(
-        file: &str,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn new(file: &str, pos: Pos, code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             file: file.to_string(),
             line: pos.line,
@@ -65,13 +60,13 @@ pub struct Pos {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be opened or read.
-    #[error("{}: {}", crate::sanitize::terminal_line(path), describe_io(source))]
+    #[error("{}: {}", crate::sanitize::terminal_line(path), describe_io(cause))]
     Read {
         /// The path as given.
         path: String,
-        /// What the operating system said.
-        #[source]
-        source: io::Error,
+        /// What the operating system said (already described in the message, so not a
+        /// `source`: printing the chain would say it twice).
+        cause: io::Error,
     },
     /// The file is larger than [`crate::limits::MAX_INPUT_BYTES`].
     #[error(
@@ -130,11 +125,14 @@ pub fn describe_io(err: &io::Error) -> String {
 /// Why an output file could not be written. The previous version of the file, if any, is
 /// left untouched.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {}: {}", crate::sanitize::terminal_line(path), describe_io(source))]
+#[error(
+    "cannot write {}: {}",
+    crate::sanitize::terminal_line(path),
+    describe_io(cause)
+)]
 pub struct WriteError {
     /// The path as given.
     pub path: String,
-    /// What the operating system said.
-    #[source]
-    pub source: io::Error,
+    /// What the operating system said (described in the message).
+    pub cause: io::Error,
 }

@@ -14,9 +14,9 @@ use crate::limits::MAX_INPUT_BYTES;
 /// Reads a whole file, refusing files over [`MAX_INPUT_BYTES`] without reading them fully.
 /// `-` reads standard input.
 pub fn read_limited(path: &str) -> Result<Vec<u8>, LoadError> {
-    let read_err = |source| LoadError::Read {
+    let read_err = |cause| LoadError::Read {
         path: path.to_string(),
-        source,
+        cause,
     };
     let mut bytes = Vec::new();
     if path == "-" {
@@ -29,7 +29,9 @@ pub fn read_limited(path: &str) -> Result<Vec<u8>, LoadError> {
         let file = File::open(path).map_err(read_err)?;
         let meta = file.metadata().map_err(read_err)?;
         if meta.is_dir() {
-            return Err(read_err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+            return Err(read_err(std::io::Error::from(
+                std::io::ErrorKind::IsADirectory,
+            )));
         }
         file.take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
@@ -57,9 +59,9 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 }
 
 fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
-    let err = |source| WriteError {
+    let err = |cause| WriteError {
         path: path.display().to_string(),
-        source,
+        cause,
     };
     if path.is_dir() {
         return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
@@ -120,7 +122,7 @@ mod tests {
         let path = dir.path().join("answers.yaml");
         write_new(&path, b"mine").unwrap();
         let e = write_new(&path, b"blank").unwrap_err();
-        assert_eq!(e.source.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(e.cause.kind(), std::io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read(&path).unwrap(), b"mine");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -130,7 +132,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing").join("out.txt");
         let e = write_atomic(&path, b"x").unwrap_err();
-        assert_eq!(e.source.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(e.cause.kind(), std::io::ErrorKind::NotFound);
     }
 
     #[test]

@@ -76,7 +76,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     for paragraph in text.split('\n') {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
-            let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+            let needed =
+                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
             if !line.is_empty() && needed > width {
                 lines.push(std::mem::take(&mut line));
             }
@@ -97,7 +98,8 @@ mod tests {
 
     #[test]
     fn escape_sequences_lose_their_escape_byte() {
-        let out = terminal_line("evil\x1b[31mRED\x1b]0;pwned\x07 cr\rX bidi\u{202e}abc c1\u{009b}31m");
+        let out =
+            terminal_line("evil\x1b[31mRED\x1b]0;pwned\x07 cr\rX bidi\u{202e}abc c1\u{009b}31m");
         assert!(!out.contains('\x1b'));
         assert!(!out.contains('\x07'));
         assert!(!out.contains('\r'));
@@ -108,7 +110,10 @@ mod tests {
 
     #[test]
     fn clean_text_is_borrowed_unchanged() {
-        assert!(matches!(terminal_text("plain words\nline two"), Cow::Borrowed(_)));
+        assert!(matches!(
+            terminal_text("plain words\nline two"),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(terminal_line("a\nb\tc"), "a b c");
     }
 

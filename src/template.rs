@@ -17,7 +17,11 @@ pub fn blank_answers_file(bank: &Bank) -> String {
     let mut out = String::new();
     let title = terminal_line(&bank.title);
     let reference = bank.reference();
-    let _ = writeln!(out, "# msp-risk answers file: {title} ({})", terminal_line(&reference));
+    let _ = writeln!(
+        out,
+        "# msp-risk answers file: {title} ({})",
+        terminal_line(&reference)
+    );
     out.push_str(HOW_TO);
     let _ = writeln!(out, "bank: {}", yaml::scalar(&reference));
     out.push_str("organization:       # the organisation assessed\n");
@@ -25,7 +29,12 @@ pub fn blank_answers_file(bank: &Bank) -> String {
     out.push_str("assessed_on:        # the date, as YYYY-MM-DD\n");
     out.push_str("answers:\n");
     for domain in &bank.domains {
-        let _ = writeln!(out, "\n  # ── {} · {} ──", domain.id, terminal_line(&domain.title));
+        let _ = writeln!(
+            out,
+            "\n  # ── {} · {} ──",
+            domain.id,
+            terminal_line(&domain.title)
+        );
         for &i in &domain.questions {
             question(&mut out, bank, &bank.questions[i]);
         }
@@ -45,7 +54,13 @@ fn question(out: &mut String, bank: &Bank, q: &Question) {
     comment(
         out,
         " ",
-        &format!("{} ({}, {}): {}", q.id, q.kind.label(), q.severity.id(), q.text),
+        &format!(
+            "{} ({}, {}): {}",
+            q.id,
+            q.kind.label(),
+            q.severity.id(),
+            q.text
+        ),
     );
     if let Some(cond) = &q.when {
         let parent = bank.question(&cond.question);
@@ -60,7 +75,11 @@ fn question(out: &mut String, bank: &Bank, q: &Question) {
         comment(
             out,
             "   ",
-            &format!("Follow-up: answer only if {} is {}.", cond.question, words.join(" or ")),
+            &format!(
+                "Follow-up: answer only if {} is {}.",
+                cond.question,
+                words.join(" or ")
+            ),
         );
     }
     let answers: Vec<String> = match q.kind {

@@ -83,7 +83,10 @@ impl Node {
                 ctx.error(
                     self.pos,
                     "wrong-type",
-                    format!("{what} should be a map of `key: value` lines, but is {}", other.kind_name()),
+                    format!(
+                        "{what} should be a map of `key: value` lines, but is {}",
+                        other.kind_name()
+                    ),
                 );
                 None
             }
@@ -121,7 +124,10 @@ impl Node {
                 ctx.error(
                     self.pos,
                     "wrong-type",
-                    format!("{what} should be text, but is {}; put it in quotes", other.kind_name()),
+                    format!(
+                        "{what} should be text, but is {}; put it in quotes",
+                        other.kind_name()
+                    ),
                 );
                 None
             }
@@ -173,7 +179,11 @@ impl<'a> Fields<'a> {
         let what = format!("`{name}` of {}", self.what);
         let text = node.text_opt(ctx, &what);
         if text.is_none() && matches!(node.value, Value::Null | Value::Str(_)) {
-            ctx.error(node.pos, "empty-field", format!("{what} is empty; write a value"));
+            ctx.error(
+                node.pos,
+                "empty-field",
+                format!("{what} is empty; write a value"),
+            );
         }
         text
     }
@@ -210,8 +220,10 @@ impl<'a> Fields<'a> {
             if !taken {
                 let hint = allowed
                     .iter()
-                    .find(|a| edit_distance(a, &key.text) <= 2)
-                    .map_or(String::new(), |a| format!(" (did you mean `{a}`?)"));
+                    .map(|a| (edit_distance(a, &key.text), a))
+                    .filter(|(d, _)| *d <= 2 && *d < key.text.chars().count())
+                    .min_by_key(|(d, _)| *d)
+                    .map_or(String::new(), |(_, a)| format!(" (did you mean `{a}`?)"));
                 ctx.error(
                     key.pos,
                     "unknown-field",

@@ -82,7 +82,10 @@ fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Diagnostic> {
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count() as u64
+                + 1;
             let message = if bytes.contains(&0) {
                 "this is not a text file (it contains binary data); give the path of a YAML file"
             } else {
@@ -224,7 +227,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(ValueSeed(Value::Str(s)))
     }
     fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<ValueSeed, E> {
-        Err(E::custom("binary values (`!!binary`) are not supported; write plain text"))
+        Err(E::custom(
+            "binary values (`!!binary`) are not supported; write plain text",
+        ))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ValueSeed, A::Error> {
         let mut items = Vec::new();
@@ -266,10 +271,14 @@ mod tests {
     #[test]
     fn keeps_positions_of_keys_and_values() {
         let node = parse(b"a: 1\nb:\n  c: yes\n", "f.yaml").unwrap();
-        let Value::Map(entries) = node.value else { panic!("not a map") };
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
         assert_eq!(entries[1].0.text, "b");
         assert_eq!(entries[1].0.pos, Pos { line: 2, column: 1 });
-        let Value::Map(inner) = &entries[1].1.value else { panic!("not a map") };
+        let Value::Map(inner) = &entries[1].1.value else {
+            panic!("not a map")
+        };
         assert_eq!(inner[0].1.value, Value::Str("yes".into()));
         assert_eq!(inner[0].1.pos, Pos { line: 3, column: 6 });
     }
@@ -300,9 +309,17 @@ mod tests {
                 "{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
             ));
         }
-        assert!(err(&bomb).message.contains("safety limit"), "{}", err(&bomb));
+        assert!(
+            err(&bomb).message.contains("safety limit"),
+            "{}",
+            err(&bomb)
+        );
         let deep = "[".repeat(10_000);
-        assert!(err(&deep).message.contains("safety limit"), "{}", err(&deep));
+        assert!(
+            err(&deep).message.contains("safety limit"),
+            "{}",
+            err(&deep)
+        );
     }
 
     #[test]

@@ -117,7 +117,11 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
     }
 
     // Another version of the same bank: say what changed, since that is the likely cause.
-    if same_bank && out.bank_version != bank.version && !out.bank_version.is_empty() && !unknown_ids.is_empty() {
+    if same_bank
+        && out.bank_version != bank.version
+        && !out.bank_version.is_empty()
+        && !unknown_ids.is_empty()
+    {
         let new: Vec<&str> = bank
             .questions
             .iter()
@@ -189,7 +193,13 @@ fn list_ids(ids: &[&str]) -> String {
     s
 }
 
-fn answer_record(id: &str, pos: Pos, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<AnswerRecord> {
+fn answer_record(
+    id: &str,
+    pos: Pos,
+    node: &Node,
+    ctx: &mut Ctx,
+    bank: &Bank,
+) -> Option<AnswerRecord> {
     let mut record = AnswerRecord {
         question: id.to_string(),
         answer: None,
@@ -227,7 +237,11 @@ fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Ans
                 "invalid-answer",
                 format!(
                     "`{b}` is not an answer to {id}; write one of: {allowed}{}",
-                    if *b { " (`yes` rather than `true`)" } else { " (`no` rather than `false`)" }
+                    if *b {
+                        " (`yes` rather than `true`)"
+                    } else {
+                        " (`no` rather than `false`)"
+                    }
                 ),
             );
             return None;

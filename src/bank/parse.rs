@@ -7,7 +7,14 @@ use super::*;
 use crate::diagnostic::LoadError;
 use crate::tree::{Ctx, Fields, Node};
 
-const BANK_KEYS: &[&str] = &["id", "version", "title", "description", "sources", "domains"];
+const BANK_KEYS: &[&str] = &[
+    "id",
+    "version",
+    "title",
+    "description",
+    "sources",
+    "domains",
+];
 const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "published", "url"];
 const DOMAIN_KEYS: &[&str] = &["id", "title", "description", "questions"];
 const QUESTION_KEYS: &[&str] = &[
@@ -179,7 +186,10 @@ fn question(
                 ctx.error(
                     n.pos,
                     "missing-field",
-                    format!("`consequences` of {what} is empty; list at least one of: {}", Consequence::ids()),
+                    format!(
+                        "`consequences` of {what} is empty; list at least one of: {}",
+                        Consequence::ids()
+                    ),
                 );
             }
         }

@@ -74,29 +74,66 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
     let mut source_ids = HashSet::new();
     for (s, pos) in bank.sources.iter().zip(&spans.sources) {
         if !source_ids.insert(s.id.as_str()) {
-            ctx.error(*pos, "duplicate-id", format!("source id `{}` is used twice; give each source its own id", s.id));
+            ctx.error(
+                *pos,
+                "duplicate-id",
+                format!(
+                    "source id `{}` is used twice; give each source its own id",
+                    s.id
+                ),
+            );
         }
     }
 
     let mut domain_ids = HashSet::new();
     for (d, pos) in bank.domains.iter().zip(&spans.domains) {
         if !is_domain_id(&d.id) {
-            ctx.error(*pos, "invalid-id", format!(
-                "domain id `{}` should be 2 to 5 upper-case letters, like GOV", crate::sanitize::ellipsize(&d.id, 30)));
+            ctx.error(
+                *pos,
+                "invalid-id",
+                format!(
+                    "domain id `{}` should be 2 to 5 upper-case letters, like GOV",
+                    crate::sanitize::ellipsize(&d.id, 30)
+                ),
+            );
         }
         if !domain_ids.insert(d.id.as_str()) {
-            ctx.error(*pos, "duplicate-id", format!("domain id `{}` is used twice; give each domain its own id", d.id));
+            ctx.error(
+                *pos,
+                "duplicate-id",
+                format!(
+                    "domain id `{}` is used twice; give each domain its own id",
+                    d.id
+                ),
+            );
         }
         if d.questions.is_empty() {
-            ctx.error(*pos, "empty-domain", format!("domain {} has no questions; add some or remove the domain", d.id));
+            ctx.error(
+                *pos,
+                "empty-domain",
+                format!(
+                    "domain {} has no questions; add some or remove the domain",
+                    d.id
+                ),
+            );
         }
     }
     if bank.questions.is_empty() && ctx.diagnostics.is_empty() {
-        ctx.error(Pos::default(), "no-questions", "the bank has no questions; add at least one domain with questions");
+        ctx.error(
+            Pos::default(),
+            "no-questions",
+            "the bank has no questions; add at least one domain with questions",
+        );
     }
     if bank.questions.len() > MAX_QUESTIONS {
-        ctx.error(Pos::default(), "too-many-questions", format!(
-            "the bank has {} questions, more than the limit of {MAX_QUESTIONS}", bank.questions.len()));
+        ctx.error(
+            Pos::default(),
+            "too-many-questions",
+            format!(
+                "the bank has {} questions, more than the limit of {MAX_QUESTIONS}",
+                bank.questions.len()
+            ),
+        );
     }
 
     // Index the ids; a duplicate keeps its first place so later checks still resolve.
@@ -110,9 +147,13 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
         }
         if let Some(first) = index.get(q.id.as_str()) {
             let first: &Question = &bank.questions[*first];
-            ctx.error(s.id, "duplicate-id", format!(
+            ctx.error(
+                s.id,
+                "duplicate-id",
+                format!(
                 "question id `{}` is used twice (first at line {}); give each question its own id",
-                q.id, first.pos.line));
+                q.id, first.pos.line),
+            );
         } else if !q.id.is_empty() {
             index.insert(q.id.clone(), i);
         }
@@ -137,7 +178,11 @@ fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx:
     match q.kind {
         Kind::Choice => {
             if q.options.len() < 2 {
-                ctx.error(s.id, "invalid-options", format!("{what} is a choice question and needs at least two `options`"));
+                ctx.error(
+                    s.id,
+                    "invalid-options",
+                    format!("{what} is a choice question and needs at least two `options`"),
+                );
             }
             let mut seen = HashSet::new();
             for (o, pos) in q.options.iter().zip(&s.option_items) {
@@ -147,7 +192,11 @@ fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx:
                         crate::sanitize::ellipsize(&o.id, 30)));
                 }
                 if !seen.insert(o.id.as_str()) {
-                    ctx.error(*pos, "duplicate-id", format!("option id `{}` is used twice in {what}", o.id));
+                    ctx.error(
+                        *pos,
+                        "duplicate-id",
+                        format!("option id `{}` is used twice in {what}", o.id),
+                    );
                 }
             }
             if q.options.len() >= 2 {
@@ -161,8 +210,14 @@ fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx:
                 }
             }
         }
-        _ if !q.options.is_empty() => ctx.error(s.options, "misplaced-field", format!(
-            "{what} is a {} question; only choice questions have `options`", q.kind.label())),
+        _ if !q.options.is_empty() => ctx.error(
+            s.options,
+            "misplaced-field",
+            format!(
+                "{what} is a {} question; only choice questions have `options`",
+                q.kind.label()
+            ),
+        ),
         _ => {}
     }
     match q.kind {
@@ -172,7 +227,11 @@ fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx:
                     "{what} is an ownership question and needs `area:` (a short name for the responsibility matrix)"));
             }
             if q.allow_na {
-                ctx.error(s.id, "misplaced-field", format!("{what}: ownership questions cannot allow `na`"));
+                ctx.error(
+                    s.id,
+                    "misplaced-field",
+                    format!("{what}: ownership questions cannot allow `na`"),
+                );
             }
             if q.msp_indicator.is_some() {
                 ctx.error(s.id, "misplaced-field", format!(
@@ -181,10 +240,18 @@ fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx:
         }
         _ => {
             if q.area.is_some() {
-                ctx.error(s.id, "misplaced-field", format!("{what}: only ownership questions have `area`"));
+                ctx.error(
+                    s.id,
+                    "misplaced-field",
+                    format!("{what}: only ownership questions have `area`"),
+                );
             }
             if q.confirmed_by.is_some() {
-                ctx.error(s.confirmed_by, "misplaced-field", format!("{what}: only ownership questions have `confirmed_by`"));
+                ctx.error(
+                    s.confirmed_by,
+                    "misplaced-field",
+                    format!("{what}: only ownership questions have `confirmed_by`"),
+                );
             }
         }
     }
@@ -200,9 +267,14 @@ fn check_conditions(bank: &Bank, index: &HashMap<String, usize>, spans: &Spans, 
         let what = format!("question {}", q.id);
         let Some(&target) = index.get(&cond.question) else {
             if !cond.question.is_empty() {
-                ctx.error(s.when, "dangling-condition", format!(
-                    "{what} is a follow-up of `{}`, which does not exist; fix the id in `when`",
-                    crate::sanitize::ellipsize(&cond.question, 30)));
+                ctx.error(
+                    s.when,
+                    "dangling-condition",
+                    format!(
+                        "{what} is a follow-up of `{}`, which does not exist; fix the id in `when`",
+                        crate::sanitize::ellipsize(&cond.question, 30)
+                    ),
+                );
             }
             broken[i] = true;
             continue;
@@ -226,9 +298,16 @@ fn check_conditions(bank: &Bank, index: &HashMap<String, usize>, spans: &Spans, 
             if parent.parse_answer(word).is_some() {
                 valid += 1;
             } else {
-                ctx.error(s.when, "unknown-value", format!(
-                    "`{}` in `answer_in` of {what} is not an answer of {}; its answers are: {}",
-                    crate::sanitize::ellipsize(word, 30), parent.id, parent.allowed_answers().join(", ")));
+                ctx.error(
+                    s.when,
+                    "unknown-value",
+                    format!(
+                        "`{}` in `answer_in` of {what} is not an answer of {}; its answers are: {}",
+                        crate::sanitize::ellipsize(word, 30),
+                        parent.id,
+                        parent.allowed_answers().join(", ")
+                    ),
+                );
             }
         }
         if valid == 0 {
@@ -267,7 +346,10 @@ fn check_conditions(bank: &Bank, index: &HashMap<String, usize>, spans: &Spans, 
 }
 
 fn parent_of(bank: &Bank, index: &HashMap<String, usize>, i: usize) -> Option<usize> {
-    bank.questions[i].when.as_ref().and_then(|c| index.get(&c.question).copied())
+    bank.questions[i]
+        .when
+        .as_ref()
+        .and_then(|c| index.get(&c.question).copied())
 }
 
 fn cycle_through(bank: &Bank, index: &HashMap<String, usize>, start: usize) -> bool {
@@ -294,4 +376,3 @@ fn cycle_path(bank: &Bank, index: &HashMap<String, usize>, start: usize) -> Stri
     }
     path.join(" → ")
 }
-

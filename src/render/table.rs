@@ -142,7 +142,11 @@ impl TableRenderer {
             return String::new();
         };
         let filled = ((s as usize) + 5) / 10;
-        let (full, empty) = if self.options.ascii { ('#', '.') } else { ('█', '░') };
+        let (full, empty) = if self.options.ascii {
+            ('#', '.')
+        } else {
+            ('█', '░')
+        };
         let mut bar = String::new();
         bar.extend(std::iter::repeat_n(full, filled));
         bar.extend(std::iter::repeat_n(empty, 10 - filled));
@@ -166,7 +170,10 @@ impl TableRenderer {
     }
 
     fn write_header(&self, out: &mut String, r: &Report) {
-        let name = r.organization.as_deref().unwrap_or("(organisation not named)");
+        let name = r
+            .organization
+            .as_deref()
+            .unwrap_or("(organisation not named)");
         let title = format!("MSP risk report: {}", terminal_line(name));
         let _ = writeln!(out, "{}", self.bold(&title));
         let mut assessed = match (&r.assessed_on, &r.assessed_by) {
@@ -175,7 +182,11 @@ impl TableRenderer {
             (None, Some(by)) => format!("Assessed by {by} (date not given)"),
             (None, None) => "Assessment date not given".to_string(),
         };
-        let _ = write!(assessed, " · answers: {} · bank: {}@{}", r.file, r.bank.id, r.bank.version);
+        let _ = write!(
+            assessed,
+            " · answers: {} · bank: {}@{}",
+            r.file, r.bank.id, r.bank.version
+        );
         self.paragraph(out, "", &assessed);
         out.push('\n');
         let c = &r.counts;
@@ -184,7 +195,11 @@ impl TableRenderer {
             None => r.rating.label().to_string(),
         };
         let open = &c.open_by_risk;
-        let unverified = r.findings.iter().filter(|f| f.unverified && f.is_open()).count();
+        let unverified = r
+            .findings
+            .iter()
+            .filter(|f| f.unverified && f.is_open())
+            .count();
         let rows = [
             ("Overall score", score),
             ("MSP tier", r.msp_tier.tier.label().to_string()),
@@ -227,8 +242,7 @@ impl TableRenderer {
             let _ = writeln!(out, "  No gaps found in the answered questions.\n");
             return;
         }
-        let detailed =
-            self.options.detailed || self.options.width >= WIDE_ENOUGH_FOR_DETAILS;
+        let detailed = self.options.detailed || self.options.width >= WIDE_ENOUGH_FOR_DETAILS;
         let mut t = self.table();
         let mut names = vec!["#", "Risk", "ID", "Finding", "Recommendation", "Who"];
         if detailed {
@@ -265,19 +279,29 @@ impl TableRenderer {
             });
         }
         let _ = writeln!(out, "{t}");
-        let accepted: Vec<&Finding> = r.findings.iter().filter(|f| f.acceptance.is_some()).collect();
+        let accepted: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.acceptance.is_some())
+            .collect();
         for f in accepted {
             let Some(a) = &f.acceptance else { continue };
             let mut line = format!(
                 "{} risk {}: {}",
                 f.question,
-                if a.status == AcceptanceStatus::Expired { "acceptance EXPIRED" } else { "accepted" },
+                if a.status == AcceptanceStatus::Expired {
+                    "acceptance EXPIRED"
+                } else {
+                    "accepted"
+                },
                 a.justification
             );
             if let Some(by) = &a.approved_by {
                 let _ = write!(line, " (approved by {by}");
                 match &a.expires {
-                    Some(e) => { let _ = write!(line, ", until {e})"); }
+                    Some(e) => {
+                        let _ = write!(line, ", until {e})");
+                    }
                     None => line.push(')'),
                 }
             } else if let Some(e) = &a.expires {
@@ -289,7 +313,11 @@ impl TableRenderer {
     }
 
     fn write_domains(&self, out: &mut String, r: &Report) {
-        let _ = writeln!(out, "{}", self.bold("Scores by domain (0-100, higher is better)"));
+        let _ = writeln!(
+            out,
+            "{}",
+            self.bold("Scores by domain (0-100, higher is better)")
+        );
         let mut t = self.compact_table();
         t.set_header(self.header_cells(&["Domain", "Score", "", "Findings", "Unanswered"]));
         for d in &r.domains {
@@ -319,10 +347,14 @@ impl TableRenderer {
         for resp in &r.responsibilities {
             let status = Cell::new(resp.status.label());
             let status = match resp.status {
-                ResponsibilityStatus::Nobody | ResponsibilityStatus::Unknown if self.options.color => {
+                ResponsibilityStatus::Nobody | ResponsibilityStatus::Unknown
+                    if self.options.color =>
+                {
                     status.fg(Color::Red).add_attribute(Attribute::Bold)
                 }
-                ResponsibilityStatus::NotInContract if self.options.color => status.fg(Color::Yellow),
+                ResponsibilityStatus::NotInContract if self.options.color => {
+                    status.fg(Color::Yellow)
+                }
                 _ => status,
             };
             let in_contract = if resp.confirmed_by.is_none() {
@@ -385,9 +417,25 @@ impl TableRenderer {
     }
 
     fn write_portfolio(&self, out: &mut String, reports: &[Report]) {
-        let _ = writeln!(out, "{}", self.bold(&format!("Portfolio: {} organisations, highest risk first", reports.len())));
+        let _ = writeln!(
+            out,
+            "{}",
+            self.bold(&format!(
+                "Portfolio: {} organisations, highest risk first",
+                reports.len()
+            ))
+        );
         let mut t = self.compact_table();
-        t.set_header(self.header_cells(&["Organisation", "Assessed", "Score", "Rating", "MSP tier", "Crit", "High", "Unverified"]));
+        t.set_header(self.header_cells(&[
+            "Organisation",
+            "Assessed",
+            "Score",
+            "Rating",
+            "MSP tier",
+            "Crit",
+            "High",
+            "Unverified",
+        ]));
         for row in portfolio::rows(reports) {
             let tier = match row.msp_tier {
                 crate::report::Tier::Undetermined => "?",

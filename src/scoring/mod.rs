@@ -194,7 +194,9 @@ fn not_asked_note(bank: &Bank, q: &Question, answer_of: &dyn Fn(&str) -> Option<
     let parent = match answer_of(&cond.question) {
         Some(a) => bank
             .question(&cond.question)
-            .map_or(a.id().to_string(), |p| format!("\"{}\"", p.answer_label(&a))),
+            .map_or(a.id().to_string(), |p| {
+                format!("\"{}\"", p.answer_label(&a))
+            }),
         None => "unanswered".to_string(),
     };
     format!(
@@ -293,8 +295,7 @@ fn responsibilities(
                 Some(Answer::Unknown) => ResponsibilityStatus::Unknown,
                 Some(Answer::Owner(Owner::Nobody)) => ResponsibilityStatus::Nobody,
                 Some(Answer::Owner(Owner::Msp | Owner::Shared))
-                    if q.confirmed_by.is_some()
-                        && contract != Some(Answer::YesNo(YesNo::Yes)) =>
+                    if q.confirmed_by.is_some() && contract != Some(Answer::YesNo(YesNo::Yes)) =>
                 {
                     ResponsibilityStatus::NotInContract
                 }

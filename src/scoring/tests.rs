@@ -55,7 +55,10 @@ fn partial_is_half_a_gap_one_risk_level_lower() {
 fn unknown_is_a_full_gap_flagged_unverified() {
     let r = report("answers:\n  ACC-01: unknown\n");
     let f = finding(&r, "ACC-01").unwrap();
-    assert_eq!((f.gap, f.risk, f.unverified), (Gap::Full, Severity::Critical, true));
+    assert_eq!(
+        (f.gap, f.risk, f.unverified),
+        (Gap::Full, Severity::Critical, true)
+    );
     assert_eq!(r.counts.unknown, 1);
 }
 
@@ -63,7 +66,10 @@ fn unknown_is_a_full_gap_flagged_unverified() {
 fn not_applicable_is_left_out_of_the_score() {
     let r = report("answers:\n  ACC-01: yes\n  BCK-03: na\n");
     assert_eq!(r.counts.not_applicable, 1);
-    assert_eq!(r.overall.possible, 8, "only ACC-01 (critical, weight 8) is scored");
+    assert_eq!(
+        r.overall.possible, 8,
+        "only ACC-01 (critical, weight 8) is scored"
+    );
     assert_eq!(r.overall.score, Some(100));
 }
 
@@ -97,7 +103,10 @@ fn the_score_formula_matches_the_readme() {
     assert_eq!(r.overall.lost, 10.0);
     assert_eq!(r.overall.score, Some(41));
     let acc = &r.domains[0];
-    assert_eq!((acc.score.possible, acc.score.lost, acc.score.score), (12, 10.0, Some(17)));
+    assert_eq!(
+        (acc.score.possible, acc.score.lost, acc.score.score),
+        (12, 10.0, Some(17))
+    );
     let bck = &r.domains[1];
     assert_eq!(bck.score.score, Some(100));
 }
@@ -106,7 +115,10 @@ fn the_score_formula_matches_the_readme() {
 fn follow_ups_apply_only_when_their_condition_holds() {
     let r = report("answers:\n  ACC-01: no\n  ACC-02: no\n");
     assert!(finding(&r, "ACC-02").is_none());
-    assert!(r.notes.iter().any(|n| n.contains("ACC-02") && n.contains("ignored")));
+    assert!(r
+        .notes
+        .iter()
+        .any(|n| n.contains("ACC-02") && n.contains("ignored")));
     let r = report("answers:\n  ACC-01: partial\n  ACC-02: no\n");
     assert!(finding(&r, "ACC-02").is_some());
     assert!(r.notes.is_empty(), "{:?}", r.notes);
@@ -126,9 +138,15 @@ fn ownership_nobody_and_unknown_are_gaps() {
 fn an_area_owned_by_the_msp_is_covered_only_if_the_contract_says_so() {
     let r = report("answers:\n  BCK-01: msp\n");
     assert!(finding(&r, "BCK-01").is_none());
-    assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::NotInContract);
+    assert_eq!(
+        r.responsibilities[0].status,
+        ResponsibilityStatus::NotInContract
+    );
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: no\n");
-    assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::NotInContract);
+    assert_eq!(
+        r.responsibilities[0].status,
+        ResponsibilityStatus::NotInContract
+    );
     assert_eq!(finding(&r, "BCK-02").unwrap().risk, Severity::Medium);
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: yes\n");
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::Covered);
@@ -141,7 +159,10 @@ fn accepted_risks_stay_visible_and_expire_after_their_last_day() {
     let yaml = "answers:\n  ACC-01: no\naccepted_risks:\n  - question: ACC-01\n    justification: compensated\n    expires: 2026-12-31\n";
     let on_last_day = report_for(yaml, "2026-12-31");
     let f = finding(&on_last_day, "ACC-01").unwrap();
-    assert_eq!(f.acceptance.as_ref().unwrap().status, AcceptanceStatus::Accepted);
+    assert_eq!(
+        f.acceptance.as_ref().unwrap().status,
+        AcceptanceStatus::Accepted
+    );
     assert!(!f.is_open());
     assert_eq!(on_last_day.counts.accepted, 1);
     assert_eq!(on_last_day.counts.open_by_risk.critical, 0);
@@ -150,7 +171,10 @@ fn accepted_risks_stay_visible_and_expire_after_their_last_day() {
 
     let day_after = report_for(yaml, "2027-01-01");
     let f = finding(&day_after, "ACC-01").unwrap();
-    assert_eq!(f.acceptance.as_ref().unwrap().status, AcceptanceStatus::Expired);
+    assert_eq!(
+        f.acceptance.as_ref().unwrap().status,
+        AcceptanceStatus::Expired
+    );
     assert!(f.is_open());
     assert_eq!(day_after.counts.expired, 1);
     assert_eq!(day_after.counts.open_by_risk.critical, 1);
@@ -158,8 +182,13 @@ fn accepted_risks_stay_visible_and_expire_after_their_last_day() {
 
 #[test]
 fn an_accepted_risk_without_a_gap_is_noted() {
-    let r = report("answers:\n  ACC-01: yes\naccepted_risks:\n  - question: ACC-01\n    justification: x\n");
-    assert!(r.notes.iter().any(|n| n.contains("ACC-01") && n.contains("no effect")));
+    let r = report(
+        "answers:\n  ACC-01: yes\naccepted_risks:\n  - question: ACC-01\n    justification: x\n",
+    );
+    assert!(r
+        .notes
+        .iter()
+        .any(|n| n.contains("ACC-01") && n.contains("no effect")));
 }
 
 #[test]
@@ -168,9 +197,16 @@ fn findings_rank_open_first_then_by_risk_gap_and_certainty() {
         "answers:\n  ACC-01: unknown\n  ACC-03: none\n  BCK-01: nobody\n  BCK-03: no\n\
          accepted_risks:\n  - question: ACC-03\n    justification: x\n",
     );
-    let order: Vec<(&str, u32)> = r.findings.iter().map(|f| (f.question.as_str(), f.rank)).collect();
+    let order: Vec<(&str, u32)> = r
+        .findings
+        .iter()
+        .map(|f| (f.question.as_str(), f.rank))
+        .collect();
     // ACC-01 critical first; BCK-01 high; BCK-03 low; the accepted ACC-03 last.
-    assert_eq!(order, [("ACC-01", 1), ("BCK-01", 2), ("BCK-03", 3), ("ACC-03", 4)]);
+    assert_eq!(
+        order,
+        [("ACC-01", 1), ("BCK-01", 2), ("BCK-03", 3), ("ACC-03", 4)]
+    );
 }
 
 #[test]
@@ -194,11 +230,23 @@ fn an_open_critical_finding_caps_the_rating_at_weak() {
 fn msp_tier_follows_the_indicators() {
     let tier = |yaml: &str| report(yaml).msp_tier.tier;
     assert_eq!(tier("answers:\n"), Tier::Undetermined);
-    assert_eq!(tier("answers:\n  ACC-01: yes\n  ACC-03: security_key\n  BCK-03: yes\n"), Tier::Comprehensive);
-    assert_eq!(tier("answers:\n  ACC-01: yes\n  ACC-03: app\n  BCK-03: no\n"), Tier::Some);
-    assert_eq!(tier("answers:\n  ACC-01: no\n  ACC-03: none\n  BCK-03: partial\n"), Tier::Minimal);
+    assert_eq!(
+        tier("answers:\n  ACC-01: yes\n  ACC-03: security_key\n  BCK-03: yes\n"),
+        Tier::Comprehensive
+    );
+    assert_eq!(
+        tier("answers:\n  ACC-01: yes\n  ACC-03: app\n  BCK-03: no\n"),
+        Tier::Some
+    );
+    assert_eq!(
+        tier("answers:\n  ACC-01: no\n  ACC-03: none\n  BCK-03: partial\n"),
+        Tier::Minimal
+    );
     // Everything met but one unverified: not comprehensive.
-    assert_eq!(tier("answers:\n  ACC-01: yes\n  ACC-03: security_key\n  BCK-03: unknown\n"), Tier::Some);
+    assert_eq!(
+        tier("answers:\n  ACC-01: yes\n  ACC-03: security_key\n  BCK-03: unknown\n"),
+        Tier::Some
+    );
     // One of three answered is less than half.
     assert_eq!(tier("answers:\n  ACC-01: yes\n"), Tier::Undetermined);
 }

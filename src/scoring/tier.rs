@@ -19,7 +19,9 @@ pub(super) fn assess(
 ) -> TierAssessment {
     let mut indicators = Vec::new();
     for (q, _) in bank.questions.iter().zip(applies).filter(|(_, &a)| a) {
-        let Some(label) = &q.msp_indicator else { continue };
+        let Some(label) = &q.msp_indicator else {
+            continue;
+        };
         let answer = answer_of(&q.id);
         let status = match &answer {
             None => IndicatorStatus::Unanswered,
@@ -54,9 +56,12 @@ pub(super) fn assess(
         })
         .sum();
     let share = (answered > 0).then(|| credit / f64::from(answered));
-    let weak = indicators
-        .iter()
-        .any(|i| matches!(i.status, IndicatorStatus::NotMet | IndicatorStatus::Unverified));
+    let weak = indicators.iter().any(|i| {
+        matches!(
+            i.status,
+            IndicatorStatus::NotMet | IndicatorStatus::Unverified
+        )
+    });
 
     let mut reasons = Vec::new();
     let tier = if applicable == 0 {
@@ -78,7 +83,7 @@ pub(super) fn assess(
             Tier::Minimal
         };
         reasons.push(format!(
-            "The MSP shows {percent}% of the capability indicators answered ({credit} of {answered})."
+            "{credit} of {answered} answered indicators are in place ({percent}%; partly counts as half)."
         ));
         if share >= 0.8 && weak {
             reasons.push(

@@ -38,9 +38,18 @@ fn each_bad_file_names_file_line_column_and_fix() {
         let stderr = stderr_of(&out);
         assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
         let expected_start = format!("error: {path}:{position}: ");
-        assert!(stderr.starts_with(&expected_start), "{name}: expected `{expected_start}`, got:\n{stderr}");
-        assert!(stderr.contains(words), "{name}: expected `{words}` in:\n{stderr}");
-        assert!(stdout_of(&out).is_empty(), "{name}: printed a report for a bad file");
+        assert!(
+            stderr.starts_with(&expected_start),
+            "{name}: expected `{expected_start}`, got:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(words),
+            "{name}: expected `{words}` in:\n{stderr}"
+        );
+        assert!(
+            stdout_of(&out).is_empty(),
+            "{name}: printed a report for a bad file"
+        );
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
 }
@@ -49,7 +58,10 @@ fn each_bad_file_names_file_line_column_and_fix() {
 fn empty_and_comment_only_files_say_so() {
     for name in ["empty", "only-comments"] {
         let path = fixture(&format!("answers/bad/{name}.yaml"));
-        let out = msp().args(["check", &path, "--fail-on", "high"]).output().unwrap();
+        let out = msp()
+            .args(["check", &path, "--fail-on", "high"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(
             stderr_of(&out),
@@ -76,24 +88,51 @@ fn a_version_mismatch_lists_gone_and_new_questions() {
     let path = fixture("answers/bad/older-bank-version.yaml");
     let out = msp().args(["report", &path]).output().unwrap();
     let stderr = stderr_of(&out);
-    assert!(stderr.contains("written for cisa-msp-customer@0.9.0 but the bank in use is cisa-msp-customer@1.0.0"), "{stderr}");
-    assert!(stderr.contains("question(s) are new (GOV-02, GOV-03"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "written for cisa-msp-customer@0.9.0 but the bank in use is cisa-msp-customer@1.0.0"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("question(s) are new (GOV-02, GOV-03"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn binary_garbage_utf16_and_invalid_utf8_are_refused_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, Vec<u8>, &str); 3] = [
-        ("garbage.yaml", vec![0x00, 0x9f, 0x92, 0x96, 0xff, 0x00, 0x13], "not a text file"),
-        ("utf16.yaml", b"\xff\xfeb\x00a\x00n\x00k\x00".to_vec(), "UTF-16"),
-        ("latin1.yaml", b"bank: cisa-msp-customer@1.0.0\norganization: Caf\xe9\n".to_vec(), "2:15: the file is not valid UTF-8"),
+        (
+            "garbage.yaml",
+            vec![0x00, 0x9f, 0x92, 0x96, 0xff, 0x00, 0x13],
+            "not a text file",
+        ),
+        (
+            "utf16.yaml",
+            b"\xff\xfeb\x00a\x00n\x00k\x00".to_vec(),
+            "UTF-16",
+        ),
+        (
+            "latin1.yaml",
+            b"bank: cisa-msp-customer@1.0.0\norganization: Caf\xe9\n".to_vec(),
+            "2:18: the file is not valid UTF-8",
+        ),
     ];
     for (name, bytes, words) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        let out = msp().args(["report", path.to_str().unwrap()]).output().unwrap();
+        let out = msp()
+            .args(["report", path.to_str().unwrap()])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{name}");
-        assert!(stderr_of(&out).contains(words), "{name}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains(words),
+            "{name}: {}",
+            stderr_of(&out)
+        );
     }
 }
 
@@ -101,17 +140,30 @@ fn binary_garbage_utf16_and_invalid_utf8_are_refused_cleanly() {
 fn a_bom_and_crlf_line_ends_are_fine() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("windows.yaml");
-    std::fs::write(&path, b"\xEF\xBB\xBFbank: cisa-msp-customer@1.0.0\r\nanswers:\r\n  GOV-01: no\r\n").unwrap();
-    let out = msp().args(["report", path.to_str().unwrap(), "--format", "json"]).output().unwrap();
+    std::fs::write(
+        &path,
+        b"\xEF\xBB\xBFbank: cisa-msp-customer@1.0.0\r\nanswers:\r\n  GOV-01: no\r\n",
+    )
+    .unwrap();
+    let out = msp()
+        .args(["report", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains("\"question\": \"GOV-01\""));
 }
 
 #[test]
 fn missing_files_and_folders_are_clear_errors() {
-    let out = msp().args(["report", "no/such/answers.yaml"]).output().unwrap();
+    let out = msp()
+        .args(["report", "no/such/answers.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr_of(&out), "error: no/such/answers.yaml: no such file or folder; check the path\n");
+    assert_eq!(
+        stderr_of(&out),
+        "error: no/such/answers.yaml: no such file or folder; check the path\n"
+    );
     let out = msp().args(["report", "tests"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("tests: this is a folder, not a file"));
@@ -125,9 +177,16 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it_all() {
     text.push_str(&"x".repeat(9 * 1024 * 1024));
     text.push_str("\"\n");
     std::fs::write(&path, text).unwrap();
-    let out = msp().args(["report", path.to_str().unwrap()]).output().unwrap();
+    let out = msp()
+        .args(["report", path.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("larger than the limit of 8388608 bytes"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("larger than the limit of 8388608 bytes"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]
@@ -135,24 +194,44 @@ fn an_invalid_file_leaves_no_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.json");
     let out = msp()
-        .args(["report", &fixture("answers/bad/invalid-answer.yaml"), "--format", "json", "--output"])
+        .args([
+            "report",
+            &fixture("answers/bad/invalid-answer.yaml"),
+            "--format",
+            "json",
+            "--output",
+        ])
         .arg(&target)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!target.exists());
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temporary file left"
+    );
 }
 
 #[test]
 fn control_characters_in_error_messages_are_neutralised() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("evil.yaml");
-    std::fs::write(&path, "bank: cisa-msp-customer@1.0.0\nanswers:\n  GOV-01: \"\\e]0;pwned\\a\\e[31mred\\u202e\"\n").unwrap();
-    let out = msp().args(["report", path.to_str().unwrap()]).output().unwrap();
+    std::fs::write(
+        &path,
+        "bank: cisa-msp-customer@1.0.0\nanswers:\n  GOV-01: \"\\e]0;pwned\\a\\e[31mred\\u202e\"\n",
+    )
+    .unwrap();
+    let out = msp()
+        .args(["report", path.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = stderr_of(&out);
     assert!(stderr.contains("is not an answer to GOV-01"), "{stderr}");
-    assert!(!stderr.chars().any(|c| c.is_control() && c != '\n'), "{stderr:?}");
+    assert!(
+        !stderr.chars().any(|c| c.is_control() && c != '\n'),
+        "{stderr:?}"
+    );
     assert!(!stderr.contains('\u{202e}'));
 }

@@ -16,7 +16,10 @@ fn every_command_has_an_example_in_its_help() {
         let out = msp().args(&args).arg("--help").output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         let text = stdout_of(&out);
-        assert!(text.contains("Example"), "{args:?} help has no example:\n{text}");
+        assert!(
+            text.contains("Example"),
+            "{args:?} help has no example:\n{text}"
+        );
         assert!(text.contains("msp-risk "), "{args:?}");
     }
 }
@@ -24,7 +27,12 @@ fn every_command_has_an_example_in_its_help() {
 #[test]
 fn top_level_help_documents_exit_codes() {
     let text = stdout_of(&msp().arg("--help").output().unwrap());
-    for line in ["0    success", "1    `check` found", "2    an error", "130  interrupted"] {
+    for line in [
+        "0    success",
+        "1    `check` found",
+        "2    an error",
+        "130  interrupted",
+    ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
 }
@@ -35,6 +43,9 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = msp().args(["report"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = msp().args(["--today", "yesterday", "bank", "list"]).output().unwrap();
+    let out = msp()
+        .args(["--today", "yesterday", "bank", "list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -27,7 +27,10 @@ fn table_at_80_columns() {
 fn detailed_table_adds_domain_answer_and_reference() {
     let out = small(&["--width", "160", "--detailed"]);
     let text = stdout_of(&out);
-    assert!(text.contains("Reference") && text.contains("S1 Summary [B]"), "{text}");
+    assert!(
+        text.contains("Reference") && text.contains("S1 Summary [B]"),
+        "{text}"
+    );
     insta::assert_snapshot!("small_table_detailed_160", text);
 }
 
@@ -52,27 +55,54 @@ fn every_score_can_be_recomputed_from_its_inputs() {
         "questionnaires/examples/accounting-firm-some.yaml",
         "questionnaires/examples/engineering-firm-comprehensive.yaml",
     ] {
-        let out = msp().args(["report", file, "--format", "json"]).current_dir(repo("")).output().unwrap();
+        let out = msp()
+            .args(["report", file, "--format", "json"])
+            .current_dir(repo(""))
+            .output()
+            .unwrap();
         let r: Value = serde_json::from_slice(&out.stdout).unwrap();
         let recompute = |s: &Value| {
             let possible = s["possible"].as_f64().unwrap();
             let lost = s["lost"].as_f64().unwrap();
             (100.0 * (1.0 - lost / possible)).round() as u64
         };
-        assert_eq!(r["overall"]["score"].as_u64().unwrap(), recompute(&r["overall"]), "{file}");
+        assert_eq!(
+            r["overall"]["score"].as_u64().unwrap(),
+            recompute(&r["overall"]),
+            "{file}"
+        );
         let findings = r["findings"].as_array().unwrap();
         let lost: f64 = findings.iter().map(|f| f["lost"].as_f64().unwrap()).sum();
-        assert_eq!(lost, r["overall"]["lost"].as_f64().unwrap(), "{file}: findings add up to the loss");
+        assert_eq!(
+            lost,
+            r["overall"]["lost"].as_f64().unwrap(),
+            "{file}: findings add up to the loss"
+        );
         for f in findings {
-            let gap = match f["gap"].as_str().unwrap() { "full" => 1.0, "partial" => 0.5, _ => 0.0 };
-            assert_eq!(f["lost"].as_f64().unwrap(), f["weight"].as_f64().unwrap() * gap);
+            let gap = match f["gap"].as_str().unwrap() {
+                "full" => 1.0,
+                "partial" => 0.5,
+                _ => 0.0,
+            };
+            assert_eq!(
+                f["lost"].as_f64().unwrap(),
+                f["weight"].as_f64().unwrap() * gap
+            );
         }
         for d in r["domains"].as_array().unwrap() {
             if d["possible"].as_u64().unwrap() > 0 {
-                assert_eq!(d["score"].as_u64().unwrap(), recompute(d), "{file} {}", d["id"]);
+                assert_eq!(
+                    d["score"].as_u64().unwrap(),
+                    recompute(d),
+                    "{file} {}",
+                    d["id"]
+                );
             }
         }
-        let ranks: Vec<u64> = findings.iter().map(|f| f["rank"].as_u64().unwrap()).collect();
+        let ranks: Vec<u64> = findings
+            .iter()
+            .map(|f| f["rank"].as_u64().unwrap())
+            .collect();
         assert_eq!(ranks, (1..=findings.len() as u64).collect::<Vec<_>>());
     }
 }
@@ -88,7 +118,14 @@ fn the_same_input_gives_byte_identical_output() {
 fn source_date_epoch_sets_the_evaluation_date() {
     let out = msp_no_today()
         .env("SOURCE_DATE_EPOCH", "1798761600") // 2027-01-01T00:00:00Z
-        .args(["--bank", SMALL_BANK, "report", SMALL_ANSWERS, "--format", "json"])
+        .args([
+            "--bank",
+            SMALL_BANK,
+            "report",
+            SMALL_ANSWERS,
+            "--format",
+            "json",
+        ])
         .current_dir(repo(""))
         .output()
         .unwrap();
@@ -128,19 +165,33 @@ fn output_file_is_written_owner_only_and_without_colour() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }
 
 #[test]
 fn an_unwritable_output_keeps_the_previous_file() {
     let dir = tempfile::tempdir().unwrap();
-    let out = small(&["--output", dir.path().join("missing/dir/report.txt").to_str().unwrap()]);
+    let out = small(&[
+        "--output",
+        dir.path().join("missing/dir/report.txt").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("cannot write"),
+        "{}",
+        stderr_of(&out)
+    );
     let out = small(&["--output", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("this is a folder"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("this is a folder"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]
@@ -166,11 +217,17 @@ fn hostile_text_never_reaches_the_terminal_raw() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let text = stdout_of(&out);
     assert!(text.contains("MSP risk report: Evil"));
-    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "control characters leaked");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters leaked"
+    );
     assert!(!text.contains('\u{202e}'));
     for line in text.lines() {
         // The 300-character word may not be broken by comfy-table, but the table never truncates.
-        assert!(line.chars().count() <= 80 || line.contains(&long_word[..50]), "{line}");
+        assert!(
+            line.chars().count() <= 80 || line.contains(&long_word[..50]),
+            "{line}"
+        );
     }
 }
 
@@ -192,10 +249,19 @@ fn several_files_end_with_a_portfolio_worst_first() {
     let dental = portfolio.find("Dental").unwrap();
     let accounting = portfolio.find("CPAs").unwrap();
     let engineering = portfolio.find("Kessler").unwrap();
-    assert!(dental < accounting && accounting < engineering, "{portfolio}");
+    assert!(
+        dental < accounting && accounting < engineering,
+        "{portfolio}"
+    );
 
     let out = msp()
-        .args(["report", "questionnaires/examples/dental-practice-minimal.yaml", "questionnaires/examples/accounting-firm-some.yaml", "--format", "json"])
+        .args([
+            "report",
+            "questionnaires/examples/dental-practice-minimal.yaml",
+            "questionnaires/examples/accounting-firm-some.yaml",
+            "--format",
+            "json",
+        ])
         .current_dir(repo(""))
         .output()
         .unwrap();
@@ -207,7 +273,11 @@ fn several_files_end_with_a_portfolio_worst_first() {
 #[test]
 fn a_bad_file_among_good_ones_is_reported_and_the_rest_still_printed() {
     let out = msp()
-        .args(["report", "questionnaires/examples/accounting-firm-some.yaml", &fixture("answers/bad/invalid-answer.yaml")])
+        .args([
+            "report",
+            "questionnaires/examples/accounting-firm-some.yaml",
+            &fixture("answers/bad/invalid-answer.yaml"),
+        ])
         .current_dir(repo(""))
         .output()
         .unwrap();

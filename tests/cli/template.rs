@@ -6,7 +6,11 @@ use crate::{msp, stderr_of, stdout_of};
 fn the_blank_template_is_a_valid_answers_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("answers.yaml");
-    let out = msp().args(["template", "--output"]).arg(&path).output().unwrap();
+    let out = msp()
+        .args(["template", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr_of(&out).contains("fill in the answers"));
     let text = std::fs::read_to_string(&path).unwrap();
@@ -16,11 +20,18 @@ fn the_blank_template_is_a_valid_answers_file() {
     let ids: Vec<&str> = bank
         .lines()
         .filter_map(|l| l.strip_prefix("  ")?.split_whitespace().next())
-        .filter(|w| w.contains('-'))
+        .filter(|w| {
+            w.split_once('-').is_some_and(|(d, n)| {
+                d.chars().all(|c| c.is_ascii_uppercase()) && n.chars().all(|c| c.is_ascii_digit())
+            })
+        })
         .collect();
     assert!(ids.len() >= 60, "{ids:?}");
     for id in &ids {
-        assert!(text.contains(&format!("\n  {id}:\n")), "{id} missing from the template");
+        assert!(
+            text.contains(&format!("\n  {id}:\n")),
+            "{id} missing from the template"
+        );
     }
     assert!(text.contains("Answers: us | msp | shared | vendor | nobody | unknown"));
     let out = msp().arg("report").arg(&path).output().unwrap();
@@ -34,8 +45,14 @@ fn filling_in_the_template_gives_a_report() {
     let filled = text
         .replace("organization:       #", "organization: Filled In Ltd #")
         .replace("\n  GOV-01:\n", "\n  GOV-01: no\n")
-        .replace("\n  MFA-01:\n", "\n  MFA-01:\n    answer: unknown\n    note: ask the MSP\n")
-        .replace("accepted_risks:\n#  - question: LOG-03\n#    justification: the MSP", "accepted_risks:\n  - question: GOV-01\n    justification: the MSP");
+        .replace(
+            "\n  MFA-01:\n",
+            "\n  MFA-01:\n    answer: unknown\n    note: ask the MSP\n",
+        )
+        .replace(
+            "accepted_risks:\n#  - question: LOG-03\n#    justification: the MSP",
+            "accepted_risks:\n  - question: GOV-01\n    justification: the MSP",
+        );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("filled.yaml");
     std::fs::write(&path, filled).unwrap();
@@ -53,8 +70,15 @@ fn template_never_overwrites_an_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("answers.yaml");
     std::fs::write(&path, "my precious answers").unwrap();
-    let out = msp().args(["template", "--output"]).arg(&path).output().unwrap();
+    let out = msp()
+        .args(["template", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("already exists"));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "my precious answers");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "my precious answers"
+    );
 }

@@ -50,7 +50,8 @@ pub struct Cli {
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    msp_risk::answers::parse_date(s).ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
+    msp_risk::answers::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
 }
 
 /// When to colour the output.

@@ -62,11 +62,7 @@ pub fn print_error(err: &anyhow::Error) {
             continue;
         }
         for line in text.lines() {
-            let _ = writeln!(
-                stderr,
-                "error: {}",
-                msp_risk::sanitize::terminal_line(line)
-            );
+            let _ = writeln!(stderr, "error: {}", msp_risk::sanitize::terminal_line(line));
         }
         seen.push(text);
     }

@@ -136,7 +136,11 @@ fn show(bank: &Bank, q: &Question, width: usize) -> String {
     if let Some(c) = &q.when {
         rows.push((
             "Follow-up",
-            format!("asked only when {} is {}", c.question, c.answer_in.join(" or ")),
+            format!(
+                "asked only when {} is {}",
+                c.question,
+                c.answer_in.join(" or ")
+            ),
         ));
     }
     rows.push((
@@ -179,7 +183,11 @@ fn show(bank: &Bank, q: &Question, width: usize) -> String {
     let text_width = width.saturating_sub(label_width).max(30);
     for (label, value) in rows {
         for (n, line) in wrap(&terminal_line(&value), text_width).iter().enumerate() {
-            let head = if n == 0 { format!("{label}:") } else { String::new() };
+            let head = if n == 0 {
+                format!("{label}:")
+            } else {
+                String::new()
+            };
             let _ = writeln!(out, "{head:<label_width$}{line}");
         }
     }
