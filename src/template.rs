@@ -103,6 +103,7 @@ const HOW_TO: &str = "#
 #   - Write an answer after each question id, like `GOV-01: yes`. Leave it empty if you have
 #     not answered yet: empty answers show as \"unanswered\" in the report.
 #   - \"I don't know\" is a fine answer: write `unknown`. It counts as a gap until someone checks.
+#     Many questions are about what your MSP does: ask them, then update the answer.
 #   - Follow-up questions count only when the answer they follow matches (see each one).
 #   - To add a note, the evidence you saw, or the date it was true, use the long form:
 #       GOV-01:

@@ -4,6 +4,7 @@
 mod bad_answers;
 mod bank_commands;
 mod check;
+mod embedded_bank;
 mod help;
 mod report;
 mod samples;

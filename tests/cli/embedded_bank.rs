@@ -1,0 +1,112 @@
+//! The embedded bank meets the product's requirements (through the library API).
+
+use std::collections::HashSet;
+
+use msp_risk::bank::{self, Kind, Severity};
+
+fn embedded() -> &'static bank::Bank {
+    bank::builtin().expect("the embedded bank loads and passes every lint check")
+}
+
+#[test]
+fn embedded_bank_is_valid() {
+    let b = embedded();
+    assert_eq!(b.id, "cisa-msp-customer");
+    assert!(b.questions.len() >= 60, "{} questions", b.questions.len());
+    assert!(b.domains.len() >= 12);
+}
+
+#[test]
+fn it_covers_every_domain_of_the_digest() {
+    let ids: HashSet<&str> = embedded().domains.iter().map(|d| d.id.as_str()).collect();
+    for d in [
+        "GOV", "CON", "SHR", "ACC", "MFA", "RMM", "LOG", "PAT", "BCK", "IRN", "SUP", "TRN", "OVS",
+        "CAP", "DAT", "FIN",
+    ] {
+        assert!(ids.contains(d), "domain {d} missing");
+    }
+}
+
+#[test]
+fn it_has_enough_follow_ups_ownership_and_choice_questions() {
+    let b = embedded();
+    let count = |f: &dyn Fn(&bank::Question) -> bool| b.questions.iter().filter(|q| f(q)).count();
+    assert!(count(&|q| q.is_follow_up()) >= 8);
+    assert!(count(&|q| q.kind == Kind::Ownership) >= 8);
+    assert!(count(&|q| q.kind == Kind::Choice) >= 3);
+    assert!(count(&|q| q.msp_indicator.is_some()) >= 8);
+}
+
+#[test]
+fn every_question_is_complete_and_traced_to_the_digest() {
+    for q in &embedded().questions {
+        assert!(
+            !q.why.is_empty() && !q.recommendation.is_empty() && !q.finding.is_empty(),
+            "{}",
+            q.id
+        );
+        assert!(!q.consequences.is_empty(), "{}", q.id);
+        assert!(
+            q.references.iter().all(|r| r.digest.is_some()),
+            "{} has a reference without a digest id",
+            q.id
+        );
+        assert!(
+            q.finding.chars().count() <= 80,
+            "{}: finding too long for a table row",
+            q.id
+        );
+    }
+}
+
+#[test]
+fn do_today_and_kaseya_actions_are_critical() {
+    // AA22-131A's three "do today" actions and the Kaseya immediate customer actions.
+    let b = embedded();
+    for digest in [
+        "ACC-01", "MFA-01", "CON-04", "BCK-04", "PAT-04", "MFA-04", "ACC-08",
+    ] {
+        let tracing: Vec<_> = b
+            .questions
+            .iter()
+            .filter(|q| {
+                q.references
+                    .iter()
+                    .any(|r| r.digest.as_deref() == Some(digest))
+            })
+            .collect();
+        assert!(!tracing.is_empty(), "no question traces to {digest}");
+        assert!(
+            tracing.iter().any(|q| q.severity == Severity::Critical),
+            "no critical question for {digest}"
+        );
+    }
+}
+
+#[test]
+fn acronyms_are_explained_where_they_are_used() {
+    // Each text that uses one of these acronyms also spells it out, "words (ACRONYM)".
+    const ACRONYMS: &[&str] = &[
+        "MFA", "RMM", "VPN", "SLA", "RDP", "SIEM", "EDR", "TLS", "DMARC", "KEV",
+    ];
+    for q in &embedded().questions {
+        for (field, text) in [
+            ("text", &q.text),
+            ("why", &q.why),
+            ("recommendation", &q.recommendation),
+        ] {
+            for a in ACRONYMS {
+                let used = text
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w == *a);
+                if used {
+                    assert!(
+                        text.contains(&format!("({a})")) || text.contains(&format!("{a} (")),
+                        "{} {field} uses {a} without explaining it: {text}",
+                        q.id
+                    );
+                }
+            }
+        }
+    }
+}
