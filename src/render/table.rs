@@ -129,7 +129,7 @@ impl TableRenderer {
     }
 
     fn score_cell(&self, score: Option<u32>) -> Cell {
-        let cell = Cell::new(score.map_or("–".to_string(), |s| s.to_string()))
+        let cell = Cell::new(score.map_or("-".to_string(), |s| s.to_string()))
             .set_alignment(CellAlignment::Right);
         match score {
             Some(s) if self.options.color => cell.fg(score_color(s)),
@@ -360,14 +360,14 @@ impl TableRenderer {
             let in_contract = if resp.confirmed_by.is_none() {
                 "not asked".to_string()
             } else if resp.in_contract_label.is_empty() {
-                "–".to_string()
+                "-".to_string()
             } else {
                 terminal_line(&resp.in_contract_label).into_owned()
             };
             t.add_row(vec![
                 Cell::new(terminal_line(&resp.area)),
                 Cell::new(if resp.owner_label.is_empty() {
-                    "–".to_string()
+                    "-".to_string()
                 } else {
                     terminal_line(&resp.owner_label).into_owned()
                 }),
@@ -445,7 +445,7 @@ impl TableRenderer {
             };
             t.add_row(vec![
                 Cell::new(terminal_line(&row.organization)),
-                Cell::new(row.assessed_on.as_deref().unwrap_or("–")),
+                Cell::new(row.assessed_on.as_deref().unwrap_or("-")),
                 self.score_cell(row.score),
                 Cell::new(row.rating.label()),
                 Cell::new(tier),

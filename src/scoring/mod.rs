@@ -130,11 +130,26 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
     }
 
     if answers.bank_version != bank.version {
-        notes.push(format!(
-            "These answers were given against {}; they are scored with {}. Questions not in the file show as unanswered.",
+        let missing: Vec<&str> = bank
+            .questions
+            .iter()
+            .filter(|q| !records.contains_key(q.id.as_str()))
+            .map(|q| q.id.as_str())
+            .collect();
+        let mut note = format!(
+            "These answers were given against {}; they are scored with {}.",
             answers.bank_reference(),
             bank.reference()
-        ));
+        );
+        if !missing.is_empty() {
+            note.push_str(&format!(
+                " {} question(s) of {} are not in the file and count as unanswered: {}.",
+                missing.len(),
+                bank.version,
+                missing.join(", ")
+            ));
+        }
+        notes.push(note);
     }
 
     let overall = Score::from_parts(possible, lost, scored);

@@ -258,3 +258,16 @@ fn same_input_same_output() {
     let b = serde_json::to_string(&report(yaml)).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn answers_for_another_version_are_scored_with_a_note_listing_what_is_missing() {
+    let bank = bank();
+    let text = "bank: small-test@1.0.0\nanswers:\n  ACC-01: yes\n  ACC-03: app\n  BCK-01: us\n";
+    let answers = answers::load(text.as_bytes(), "a.yaml", &bank).unwrap();
+    let r = score(&bank, &answers, day("2026-11-23"));
+    assert_eq!(r.answers_bank, "small-test@1.0.0");
+    assert_eq!(r.notes.len(), 1);
+    assert!(r.notes[0]
+        .contains("given against small-test@1.0.0; they are scored with small-test@2.0.0"));
+    assert!(r.notes[0].contains("3 question(s) of 2.0.0 are not in the file and count as unanswered: ACC-02, BCK-02, BCK-03"), "{}", r.notes[0]);
+}

@@ -5,6 +5,7 @@ use crate::{msp, stdout_of};
 #[test]
 fn every_command_has_an_example_in_its_help() {
     for args in [
+        vec!["bank"],
         vec!["report"],
         vec!["check"],
         vec!["template"],

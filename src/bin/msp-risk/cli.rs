@@ -94,7 +94,15 @@ Examples:
     Template(TemplateArgs),
 
     /// Look at, check and copy the questionnaire bank
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  msp-risk bank list
+  msp-risk bank show MFA-01
+  msp-risk bank export --output my-bank.yaml
+  msp-risk bank lint my-bank.yaml"
+    )]
     Bank(BankCommand),
 }
 
