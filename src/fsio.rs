@@ -99,46 +99,52 @@ fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn atomic_write_replaces_content_and_is_owner_only() {
-        let dir = tempfile::tempdir().unwrap();
+    fn atomic_write_replaces_content_and_is_owner_only() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let path = dir.path().join("out.txt");
-        write_atomic(&path, b"first").unwrap();
-        write_atomic(&path, b"second").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        write_atomic(&path, b"first")?;
+        write_atomic(&path, b"second")?;
+        assert_eq!(std::fs::read(&path)?, b"second");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            let mode = std::fs::metadata(&path)?.permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         // No temporary file is left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+        Ok(())
     }
 
     #[test]
-    fn write_new_never_replaces_a_file() {
-        let dir = tempfile::tempdir().unwrap();
+    fn write_new_never_replaces_a_file() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let path = dir.path().join("answers.yaml");
-        write_new(&path, b"mine").unwrap();
+        write_new(&path, b"mine")?;
         let e = write_new(&path, b"blank").unwrap_err();
         assert_eq!(e.cause.kind(), std::io::ErrorKind::AlreadyExists);
-        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(std::fs::read(&path)?, b"mine");
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+        Ok(())
     }
 
     #[test]
-    fn writing_into_a_missing_folder_fails_cleanly() {
-        let dir = tempfile::tempdir().unwrap();
+    fn writing_into_a_missing_folder_fails_cleanly() -> TestResult {
+        let dir = tempfile::tempdir()?;
         let path = dir.path().join("missing").join("out.txt");
         let e = write_atomic(&path, b"x").unwrap_err();
         assert_eq!(e.cause.kind(), std::io::ErrorKind::NotFound);
+        Ok(())
     }
 
     #[test]
-    fn reading_a_folder_is_an_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let e = read_limited(dir.path().to_str().unwrap()).unwrap_err();
+    fn reading_a_folder_is_an_error() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let e = read_limited(&dir.path().display().to_string()).unwrap_err();
         assert!(e.to_string().contains("folder"), "{e}");
+        Ok(())
     }
 }

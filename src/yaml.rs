@@ -264,13 +264,15 @@ impl<'de> Visitor<'de> for ValueVisitor {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     fn err(src: &str) -> Diagnostic {
         parse(src.as_bytes(), "f.yaml").unwrap_err()
     }
 
     #[test]
-    fn keeps_positions_of_keys_and_values() {
-        let node = parse(b"a: 1\nb:\n  c: yes\n", "f.yaml").unwrap();
+    fn keeps_positions_of_keys_and_values() -> TestResult {
+        let node = parse(b"a: 1\nb:\n  c: yes\n", "f.yaml")?;
         let Value::Map(entries) = node.value else {
             panic!("not a map")
         };
@@ -281,26 +283,29 @@ mod tests {
         };
         assert_eq!(inner[0].1.value, Value::Str("yes".into()));
         assert_eq!(inner[0].1.pos, Pos { line: 3, column: 6 });
+        Ok(())
     }
 
     #[test]
-    fn duplicate_keys_are_errors_with_a_position() {
+    fn duplicate_keys_are_errors_with_a_position() -> TestResult {
         let d = err("answers:\n  A: yes\n  A: no\n");
         assert_eq!((d.line, d.column), (3, 3));
         assert!(d.message.contains("appears twice"), "{}", d.message);
+        Ok(())
     }
 
     #[test]
-    fn yaml_11_booleans_stay_text() {
-        let node = parse(b"a: no\nb: on\nc: true\n", "f").unwrap();
+    fn yaml_11_booleans_stay_text() -> TestResult {
+        let node = parse(b"a: no\nb: on\nc: true\n", "f")?;
         let Value::Map(e) = node.value else { panic!() };
         assert_eq!(e[0].1.value, Value::Str("no".into()));
         assert_eq!(e[1].1.value, Value::Str("on".into()));
         assert_eq!(e[2].1.value, Value::Bool(true));
+        Ok(())
     }
 
     #[test]
-    fn alias_bombs_and_deep_nesting_fail_fast() {
+    fn alias_bombs_and_deep_nesting_fail_fast() -> TestResult {
         let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
         for i in 1..9 {
             let prev = (b'a' + i - 1) as char;
@@ -320,10 +325,11 @@ mod tests {
             "{}",
             err(&deep)
         );
+        Ok(())
     }
 
     #[test]
-    fn encodings() {
+    fn encodings() -> TestResult {
         assert!(parse(b"\xEF\xBB\xBFa: 1\n", "f").is_ok());
         assert_eq!(err("\u{feff}").code, "empty-file");
         assert_eq!(err("# only a comment\n").code, "empty-file");
@@ -332,15 +338,17 @@ mod tests {
         let d = parse(b"a: 1\nb: \xC3\x28\n", "f").unwrap_err();
         assert_eq!((d.line, d.column), (2, 4));
         assert!(parse(b"a: 1\r\nb: 2\r\n", "f").is_ok());
+        Ok(())
     }
 
     #[test]
-    fn scalars_are_quoted_when_ambiguous() {
+    fn scalars_are_quoted_when_ambiguous() -> TestResult {
         assert_ne!(scalar("no"), "no");
         assert_ne!(scalar("1.0"), "1.0");
         assert_eq!(scalar("Example Dental"), "Example Dental");
-        let back = parse(format!("k: {}\n", scalar("a: b # c")).as_bytes(), "f").unwrap();
+        let back = parse(format!("k: {}\n", scalar("a: b # c")).as_bytes(), "f")?;
         let Value::Map(e) = back.value else { panic!() };
         assert_eq!(e[0].1.value, Value::Str("a: b # c".into()));
+        Ok(())
     }
 }
