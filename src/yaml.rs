@@ -54,11 +54,15 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Node, Diagnostic> {
 
 /// Writes `s` as a YAML scalar, quoted whenever a reader could take it for anything but
 /// text (`no`, `1.0`, `#note`, `a: b`, ...). Used for values the tool writes into files.
+/// The result is always one line: text with line breaks or control characters is written as
+/// a double-quoted string with escapes (JSON's quoting, which YAML reads the same way).
 pub(crate) fn scalar(s: &str) -> String {
+    let one_line = |out: &str| !out.trim_end_matches('\n').contains('\n');
     match serde_saphyr::to_string(&s) {
-        Ok(out) => out.trim_end_matches('\n').to_string(),
-        // Serialising a plain string cannot fail; fall back to JSON quoting, which is valid YAML.
-        Err(_) => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()),
+        Ok(out) if one_line(&out) && !s.chars().any(char::is_control) => {
+            out.trim_end_matches('\n').to_string()
+        }
+        _ => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()),
     }
 }
 
@@ -338,6 +342,23 @@ mod tests {
         let d = parse(b"a: 1\nb: \xC3\x28\n", "f").unwrap_err();
         assert_eq!((d.line, d.column), (2, 4));
         assert!(parse(b"a: 1\r\nb: 2\r\n", "f").is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn scalars_are_one_line_and_read_back_identically() -> TestResult {
+        for s in ["two\nlines", "tab\there", "quote \" and 'single'", "#hash", "- dash", "yes", "~", ""] {
+            let line = scalar(s);
+            assert!(!line.contains('\n'), "{line}");
+            let back = parse(format!("k: {line}\n").as_bytes(), "f")?;
+            let Value::Map(e) = back.value else { panic!() };
+            let got = match &e[0].1.value {
+                Value::Str(v) => v.clone(),
+                Value::Null => String::new(),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(got, s, "{line}");
+        }
         Ok(())
     }
 

@@ -6,7 +6,12 @@
 //! and accepted risks without a justification are all reported, each with its line and
 //! column, in one pass.
 
+mod edit;
 mod parse;
+mod write;
+
+pub use edit::update_text;
+pub use write::to_yaml;
 
 use chrono::NaiveDate;
 

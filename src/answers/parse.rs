@@ -311,11 +311,10 @@ fn accepted_risk(node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<AcceptedRisk
             ),
         );
     }
-    let justification_missing = f.get("justification").is_none();
     let justification = f.text_opt(ctx, "justification");
     if justification.is_none() {
         ctx.error(
-            if justification_missing { node.pos } else { f.pos },
+            node.pos,
             "missing-justification",
             format!(
                 "the accepted risk for {question} has no `justification`; write why the business accepts this gap (for example what compensates for it)"
