@@ -21,6 +21,7 @@ pub mod bank;
 pub mod diagnostic;
 pub mod fsio;
 pub mod gate;
+pub mod interview;
 pub mod limits;
 pub mod portfolio;
 pub mod render;

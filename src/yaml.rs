@@ -347,7 +347,16 @@ mod tests {
 
     #[test]
     fn scalars_are_one_line_and_read_back_identically() -> TestResult {
-        for s in ["two\nlines", "tab\there", "quote \" and 'single'", "#hash", "- dash", "yes", "~", ""] {
+        for s in [
+            "two\nlines",
+            "tab\there",
+            "quote \" and 'single'",
+            "#hash",
+            "- dash",
+            "yes",
+            "~",
+            "",
+        ] {
             let line = scalar(s);
             assert!(!line.contains('\n'), "{line}");
             let back = parse(format!("k: {line}\n").as_bytes(), "f")?;

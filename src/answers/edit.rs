@@ -6,7 +6,7 @@
 //! flow-style maps, block scalars), [`update_text`] returns `None` and the caller writes the
 //! whole file instead (telling the user first).
 
-use super::write::{answer_word, entry_lines};
+use super::write::entry_lines;
 use super::{load, AnswerRecord, AnswersFile};
 use crate::bank::Bank;
 use crate::tree::{Node, Value};
@@ -17,13 +17,20 @@ use crate::yaml;
 pub fn update_text(text: &str, file: &str, bank: &Bank, target: &AnswersFile) -> Option<String> {
     let mut text = text.to_string();
     let current = load(text.as_bytes(), file, bank).ok()?;
-    if !same_risks(&current, target) || current.bank_reference() != target.bank_reference()
-    {
+    if !same_risks(&current, target) || current.bank_reference() != target.bank_reference() {
         return None;
     }
     for (key, now, wanted) in [
-        ("organization", current.organization.clone(), target.organization.clone()),
-        ("assessed_by", current.assessed_by.clone(), target.assessed_by.clone()),
+        (
+            "organization",
+            current.organization.clone(),
+            target.organization.clone(),
+        ),
+        (
+            "assessed_by",
+            current.assessed_by.clone(),
+            target.assessed_by.clone(),
+        ),
         (
             "assessed_on",
             current.assessed_on.map(|d| d.to_string()),
@@ -74,12 +81,15 @@ fn same_content(a: &AnswersFile, b: &AnswersFile) -> bool {
 /// Accepted risks equal but for where they are in the file.
 fn same_risks(a: &AnswersFile, b: &AnswersFile) -> bool {
     a.accepted_risks.len() == b.accepted_risks.len()
-        && a.accepted_risks.iter().zip(&b.accepted_risks).all(|(x, y)| {
-            x.question == y.question
-                && x.justification == y.justification
-                && x.approved_by == y.approved_by
-                && x.expires == y.expires
-        })
+        && a.accepted_risks
+            .iter()
+            .zip(&b.accepted_risks)
+            .all(|(x, y)| {
+                x.question == y.question
+                    && x.justification == y.justification
+                    && x.approved_by == y.approved_by
+                    && x.expires == y.expires
+            })
 }
 
 /// The file as lines, each keeping its own line end.
@@ -194,7 +204,13 @@ fn set_top_level(text: &str, file: &str, key: &str, value: &str) -> Option<Strin
 }
 
 /// Sets, replaces or removes the entry for question `id` under `answers:`.
-fn set_entry(text: &str, file: &str, bank: &Bank, id: &str, record: Option<&AnswerRecord>) -> Option<String> {
+fn set_entry(
+    text: &str,
+    file: &str,
+    bank: &Bank,
+    id: &str,
+    record: Option<&AnswerRecord>,
+) -> Option<String> {
     let entries = root_entries(text, file)?;
     let mut lines = Lines::new(text);
     let answers = entries.iter().find(|(k, _)| k.text == "answers");
@@ -217,16 +233,23 @@ fn set_entry(text: &str, file: &str, bank: &Bank, id: &str, record: Option<&Answ
         _ => return None,
     };
     // A flow map (`answers: {GOV-01: yes}`) cannot be edited line by line.
-    if existing.iter().any(|(k, _)| k.pos.line == answers_key.pos.line) {
+    if existing
+        .iter()
+        .any(|(k, _)| k.pos.line == answers_key.pos.line)
+    {
         return None;
     }
-    let indent = existing
-        .first()
-        .map_or(2, |(k, _)| usize::try_from(k.pos.column).unwrap_or(3).saturating_sub(1));
+    let indent = existing.first().map_or(2, |(k, _)| {
+        usize::try_from(k.pos.column).unwrap_or(3).saturating_sub(1)
+    });
     if let Some((key, _)) = existing.iter().find(|(k, _)| k.text == id) {
         let end = entry_end(&lines, key.pos.line, key.pos.column);
         let new = match record {
-            Some(r) => keep_trailing_comment(lines.line(key.pos.line)?, key.pos.line == end, entry_lines(r, indent)),
+            Some(r) => keep_trailing_comment(
+                lines.line(key.pos.line)?,
+                key.pos.line == end,
+                entry_lines(r, indent),
+            ),
             None => Vec::new(),
         };
         lines.splice(key.pos.line, end, &new)?;

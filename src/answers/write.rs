@@ -51,7 +51,11 @@ pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
 
 fn accepted_risk_lines(risk: &AcceptedRisk, out: &mut String) {
     let _ = writeln!(out, "  - question: {}", yaml::scalar(&risk.question));
-    let _ = writeln!(out, "    justification: {}", yaml::scalar(&risk.justification));
+    let _ = writeln!(
+        out,
+        "    justification: {}",
+        yaml::scalar(&risk.justification)
+    );
     if let Some(by) = &risk.approved_by {
         let _ = writeln!(out, "    approved_by: {}", yaml::scalar(by));
     }

@@ -56,9 +56,15 @@ accepted_risks:
 fn changing_one_answer_keeps_every_comment() {
     let bank = bank();
     let mut target = model(COMMENTED, &bank);
-    set(&mut target, record("ACC-01", Some(Answer::YesNo(YesNo::Partial))));
+    set(
+        &mut target,
+        record("ACC-01", Some(Answer::YesNo(YesNo::Partial))),
+    );
     let new = update_text(COMMENTED, "a.yaml", &bank, &target).expect("edited in place");
-    assert_eq!(new, COMMENTED.replace("ACC-01: no   # asked Bob", "ACC-01: partial  # asked Bob"));
+    assert_eq!(
+        new,
+        COMMENTED.replace("ACC-01: no   # asked Bob", "ACC-01: partial  # asked Bob")
+    );
 }
 
 #[test]
@@ -66,11 +72,23 @@ fn filling_an_empty_entry_and_a_null_field_keeps_their_comments() {
     let bank = bank();
     let mut target = model(COMMENTED, &bank);
     target.organization = Some("Acme: Dental & Co".to_string());
-    set(&mut target, record("BCK-01", Some(Answer::Owner(Owner::Msp))));
+    set(
+        &mut target,
+        record("BCK-01", Some(Answer::Owner(Owner::Msp))),
+    );
     let new = update_text(COMMENTED, "a.yaml", &bank, &target).expect("edited in place");
-    assert!(new.contains("organization: \"Acme: Dental & Co\"  # the organisation assessed\n"), "{new}");
-    assert!(new.contains("  # Backups\n  BCK-01: msp\naccepted_risks:"), "{new}");
-    assert_eq!(model(&new, &bank).organization.as_deref(), Some("Acme: Dental & Co"));
+    assert!(
+        new.contains("organization: \"Acme: Dental & Co\"  # the organisation assessed\n"),
+        "{new}"
+    );
+    assert!(
+        new.contains("  # Backups\n  BCK-01: msp\naccepted_risks:"),
+        "{new}"
+    );
+    assert_eq!(
+        model(&new, &bank).organization.as_deref(),
+        Some("Acme: Dental & Co")
+    );
 }
 
 #[test]
@@ -87,16 +105,25 @@ fn a_new_answer_goes_after_the_previous_question_in_bank_order() {
         "{new}"
     );
     let back = model(&new, &bank);
-    assert_eq!(back.record("ACC-02").and_then(|r| r.note.as_deref()), Some("line one\nline two: with # signs"));
+    assert_eq!(
+        back.record("ACC-02").and_then(|r| r.note.as_deref()),
+        Some("line one\nline two: with # signs")
+    );
 }
 
 #[test]
 fn replacing_a_long_form_entry_replaces_all_its_lines() {
     let bank = bank();
     let mut target = model(COMMENTED, &bank);
-    set(&mut target, record("ACC-03", Some(Answer::Choice("security_key".into()))));
+    set(
+        &mut target,
+        record("ACC-03", Some(Answer::Choice("security_key".into()))),
+    );
     let new = update_text(COMMENTED, "a.yaml", &bank, &target).expect("edited in place");
-    assert!(new.contains("  # the next one is a choice\n  ACC-03: security_key\n\n  # Backups\n"), "{new}");
+    assert!(
+        new.contains("  # the next one is a choice\n  ACC-03: security_key\n\n  # Backups\n"),
+        "{new}"
+    );
 }
 
 #[test]
@@ -105,7 +132,10 @@ fn removing_an_entry_removes_only_its_lines() {
     let mut target = model(COMMENTED, &bank);
     target.answers.retain(|r| r.question != "ACC-03");
     let new = update_text(COMMENTED, "a.yaml", &bank, &target).expect("edited in place");
-    assert!(new.contains("  # the next one is a choice\n\n  # Backups\n"), "{new}");
+    assert!(
+        new.contains("  # the next one is a choice\n\n  # Backups\n"),
+        "{new}"
+    );
 }
 
 #[test]
@@ -113,9 +143,15 @@ fn crlf_files_stay_crlf() {
     let bank = bank();
     let text = COMMENTED.replace('\n', "\r\n");
     let mut target = model(&text, &bank);
-    set(&mut target, record("BCK-01", Some(Answer::Owner(Owner::Us))));
+    set(
+        &mut target,
+        record("BCK-01", Some(Answer::Owner(Owner::Us))),
+    );
     let new = update_text(&text, "a.yaml", &bank, &target).expect("edited in place");
-    assert!(!new.replace("\r\n", "").contains('\n'), "a bare LF crept in");
+    assert!(
+        !new.replace("\r\n", "").contains('\n'),
+        "a bare LF crept in"
+    );
     assert!(new.contains("BCK-01: us\r\n"));
 }
 
@@ -124,7 +160,10 @@ fn flow_style_answers_are_left_to_a_full_rewrite() {
     let bank = bank();
     let text = "bank: small-test@2.0.0\nanswers: {ACC-01: no}\n";
     let mut target = model(text, &bank);
-    set(&mut target, record("ACC-01", Some(Answer::YesNo(YesNo::Yes))));
+    set(
+        &mut target,
+        record("ACC-01", Some(Answer::YesNo(YesNo::Yes))),
+    );
     assert_eq!(update_text(text, "a.yaml", &bank, &target), None);
     let full = crate::answers::to_yaml(&target, &bank);
     assert_eq!(full, "bank: small-test@2.0.0\nanswers:\n  ACC-01: yes\n");
@@ -135,9 +174,14 @@ fn a_file_without_answers_gets_them_appended() {
     let bank = bank();
     let text = "bank: small-test@2.0.0\n";
     let mut target = model(text, &bank);
-    set(&mut target, record("ACC-01", Some(Answer::YesNo(YesNo::No))));
+    set(
+        &mut target,
+        record("ACC-01", Some(Answer::YesNo(YesNo::No))),
+    );
     target.assessed_by = Some("Pat".into());
     let new = update_text(text, "a.yaml", &bank, &target).expect("edited in place");
-    assert_eq!(new, "bank: small-test@2.0.0\nassessed_by: Pat\nanswers:\n  ACC-01: no\n");
+    assert_eq!(
+        new,
+        "bank: small-test@2.0.0\nassessed_by: Pat\nanswers:\n  ACC-01: no\n"
+    );
 }
-

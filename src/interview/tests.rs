@@ -1,0 +1,318 @@
+//! The interview's logic, driven by a script: order, follow-ups, back, skip, notes, review,
+//! resume.
+
+use super::*;
+use crate::answers;
+use crate::bank;
+
+use Action::*;
+use Reply::{Act, Choose, Text};
+
+const SMALL: &str = include_str!("../../tests/fixtures/banks/small.yaml");
+
+fn bank() -> Bank {
+    bank::load(SMALL.as_bytes(), "small.yaml").expect("small bank")
+}
+
+fn today() -> NaiveDate {
+    answers::parse_date("2026-11-23").expect("date")
+}
+
+fn answer(word: &str) -> Reply {
+    Act(Answer(word.to_string()))
+}
+
+fn names() -> Vec<Reply> {
+    vec![Text(Some("Acme Ltd".into())), Text(Some("Pat".into()))]
+}
+
+/// Runs a fresh interview on the small bank with `replies` after the two name prompts.
+fn run(replies: Vec<Reply>) -> (Outcome, Interview<'static>, ScriptedPrompter, MemorySink) {
+    let bank: &'static Bank = Box::leak(Box::new(bank()));
+    run_on(
+        bank,
+        new_answers(bank, "a.yaml"),
+        names().into_iter().chain(replies).collect(),
+    )
+}
+
+fn run_on(
+    bank: &'static Bank,
+    answers: AnswersFile,
+    replies: Vec<Reply>,
+) -> (Outcome, Interview<'static>, ScriptedPrompter, MemorySink) {
+    let mut interview = Interview::new(bank, answers, today());
+    let mut prompter = ScriptedPrompter::new(replies);
+    let mut sink = MemorySink::default();
+    let outcome = interview
+        .run(&mut prompter, &mut sink)
+        .expect("script completes");
+    (outcome, interview, prompter, sink)
+}
+
+fn answer_of(i: &Interview, id: &str) -> Option<String> {
+    i.answers().answer(id).map(|a| a.id().to_string())
+}
+
+#[test]
+fn asks_names_then_every_question_in_order_saving_after_each_answer() {
+    let (outcome, interview, prompter, sink) = run(vec![
+        answer("yes"),
+        answer("no"),
+        answer("app"),
+        answer("us"),
+        answer("na"),
+    ]);
+    assert_eq!(outcome, Outcome::Finished);
+    assert_eq!(
+        prompter.prompts[..2],
+        [
+            "Name of the organisation being assessed",
+            "Your name (who is answering)"
+        ]
+    );
+    // The follow-up ACC-02 appears after ACC-01 = yes, and the count grows with it.
+    assert_eq!(
+        prompter.shown,
+        [
+            "Question 1 of 4: ACC-01",
+            "Question 2 of 5: ACC-02",
+            "Question 3 of 5: ACC-03",
+            "Question 4 of 5: BCK-01",
+            "Question 5 of 5: BCK-03",
+        ]
+    );
+    // Two names and five answers: seven saves, the last one complete.
+    assert_eq!(sink.saved.len(), 7);
+    let last = sink.saved.last().expect("saved");
+    assert_eq!(last.organization.as_deref(), Some("Acme Ltd"));
+    assert_eq!(last.assessed_on, Some(today()));
+    assert_eq!(answer_of(&interview, "BCK-03").as_deref(), Some("na"));
+    assert_eq!(last.answers.len(), 5);
+}
+
+#[test]
+fn follow_ups_are_skipped_when_their_condition_does_not_hold() {
+    let (_, interview, prompter, _) = run(vec![
+        answer("no"),
+        answer("none"),
+        answer("nobody"),
+        answer("yes"),
+    ]);
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "ACC-03", "BCK-01", "BCK-03"]
+    );
+    assert_eq!(answer_of(&interview, "ACC-02"), None);
+}
+
+#[test]
+fn follow_ups_disappear_when_the_answer_that_opened_them_changes_and_come_back_with_it() {
+    let (_, interview, prompter, sink) = run(vec![
+        answer("yes"),     // ACC-01
+        answer("no"),      // ACC-02 (follow-up)
+        Act(Back),         // back to ACC-02
+        Act(Back),         // back to ACC-01
+        answer("no"),      // ACC-02 no longer applies
+        Act(Back),         // ACC-01 again
+        answer("partial"), // ACC-02 applies again, with its answer restored
+        Act(Quit),         // at ACC-03
+    ]);
+    assert_eq!(
+        prompter.shown,
+        [
+            "Question 1 of 4: ACC-01",
+            "Question 2 of 5: ACC-02",
+            "Question 3 of 5: ACC-03",
+            "Question 2 of 5: ACC-02",
+            "Question 1 of 5: ACC-01",
+            "Question 2 of 4: ACC-03",
+            "Question 1 of 4: ACC-01",
+            "Question 3 of 5: ACC-03",
+        ]
+    );
+    // While ACC-01 was "no", the saved file had no ACC-02.
+    let saved_after_no = &sink.saved[sink.saved.len() - 2];
+    assert!(saved_after_no.record("ACC-02").is_none());
+    assert_eq!(
+        answer_of(&interview, "ACC-02").as_deref(),
+        Some("no"),
+        "restored"
+    );
+    assert_eq!(answer_of(&interview, "ACC-01").as_deref(), Some("partial"));
+}
+
+#[test]
+fn skipped_questions_stay_unanswered_and_can_be_revisited_from_the_review() {
+    let (outcome, interview, prompter, _) = run(vec![
+        answer("no"),
+        Act(Skip),         // ACC-03
+        answer("unknown"), // BCK-01
+        answer("yes"),     // BCK-03
+        Choose(Some(0)),   // review: revisit ACC-03 and BCK-01
+        answer("security_key"),
+        answer("us"),
+        // review again: nothing left, finish without asking
+    ]);
+    assert_eq!(outcome, Outcome::Finished);
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "ACC-03", "BCK-01", "BCK-03", "ACC-03", "BCK-01"]
+    );
+    let review = &prompter.messages[0];
+    assert!(
+        review.contains("Not answered yet (1):\n  ACC-03"),
+        "{review}"
+    );
+    assert!(
+        review.contains("Answered \"I don't know\" (1):\n  BCK-01"),
+        "{review}"
+    );
+    assert_eq!(
+        answer_of(&interview, "ACC-03").as_deref(),
+        Some("security_key")
+    );
+}
+
+#[test]
+fn finishing_from_the_review_leaves_gaps_as_they_are() {
+    let (outcome, interview, _, _) = run(vec![
+        Act(Skip),
+        Act(Skip),
+        Act(Skip),
+        Act(Skip),
+        Choose(Some(1)),
+    ]);
+    assert_eq!(outcome, Outcome::Finished);
+    assert!(interview.answers().answers.is_empty());
+}
+
+#[test]
+fn notes_are_added_changed_and_removed_without_touching_the_answer() {
+    let (_, interview, prompter, sink) = run(vec![
+        Act(Note),
+        Text(Some("  ask Bob  ".into())),
+        answer("partial"),
+        Act(Back),
+        Act(Note),
+        Text(Some(String::new())),
+        Act(Quit),
+    ]);
+    assert_eq!(
+        prompter.prompts[2],
+        "Note for ACC-01 (leave empty to remove it)"
+    );
+    let with_note = &sink.saved[2];
+    assert_eq!(
+        with_note.record("ACC-01").and_then(|r| r.note.as_deref()),
+        Some("ask Bob")
+    );
+    let record = interview.answers().record("ACC-01").expect("record");
+    assert_eq!(record.note, None);
+    assert_eq!(answer_of(&interview, "ACC-01").as_deref(), Some("partial"));
+}
+
+#[test]
+fn back_on_the_first_question_says_so() {
+    let (outcome, _, prompter, _) = run(vec![Act(Back), Act(Cancel)]);
+    assert_eq!(outcome, Outcome::Cancelled);
+    assert_eq!(
+        prompter.messages,
+        ["This is the first question of this session."]
+    );
+    assert_eq!(prompter.questions_shown(), ["ACC-01", "ACC-01"]);
+}
+
+#[test]
+fn resuming_starts_at_the_first_unanswered_question_and_keeps_answers() {
+    let bank: &'static Bank = Box::leak(Box::new(bank()));
+    let text = "bank: small-test@2.0.0\norganization: Acme\nassessed_by: Pat\nassessed_on: 2026-10-01\nanswers:\n  ACC-01: yes\n  ACC-02:\n    answer: no\n    note: by hand\n  BCK-01: msp\n";
+    let answers = answers::load(text.as_bytes(), "a.yaml", bank).expect("valid");
+    let interview = Interview::new(bank, answers.clone(), today());
+    assert_eq!(interview.progress(), (3, 6));
+    let (_, interview, prompter, _) = run_on(bank, answers, vec![answer("app"), Act(Quit)]);
+    assert!(prompter.prompts.is_empty(), "names are not asked again");
+    assert_eq!(prompter.questions_shown(), ["ACC-03", "BCK-02"]);
+    let record = interview.answers().record("ACC-02").expect("kept");
+    assert_eq!(record.note.as_deref(), Some("by hand"));
+    assert_eq!(
+        interview.answers().assessed_on,
+        answers::parse_date("2026-10-01"),
+        "the first date stays"
+    );
+}
+
+#[test]
+fn cancelling_the_name_prompt_stops_without_saving() {
+    let bank: &'static Bank = Box::leak(Box::new(bank()));
+    let (outcome, _, _, sink) = run_on(bank, new_answers(bank, "a.yaml"), vec![Text(None)]);
+    assert_eq!(outcome, Outcome::Cancelled);
+    assert!(sink.saved.is_empty());
+}
+
+#[test]
+fn the_screen_offers_the_question_s_answers_with_plain_labels() {
+    struct Peek(Vec<Vec<(String, String)>>);
+    impl Prompter for Peek {
+        fn question(&mut self, s: &QuestionScreen<'_>) -> std::io::Result<Action> {
+            self.0.push(s.choices.clone());
+            Ok(if self.0.len() < 4 {
+                Action::Skip
+            } else {
+                Action::Quit
+            })
+        }
+        fn text(&mut self, _: &str, _: Option<&str>) -> std::io::Result<Option<String>> {
+            Ok(Some("x".into()))
+        }
+        fn choose(&mut self, _: &str, _: &[String], _: usize) -> std::io::Result<Option<usize>> {
+            Ok(Some(1))
+        }
+        fn message(&mut self, _: &str) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let bank = bank();
+    let mut interview = Interview::new(&bank, new_answers(&bank, "a.yaml"), today());
+    let mut peek = Peek(Vec::new());
+    interview
+        .run(&mut peek, &mut MemorySink::default())
+        .expect("runs");
+    let labels = |i: usize| {
+        peek.0[i]
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(labels(0), ["Yes", "Partly", "No", "I don't know"]);
+    assert_eq!(
+        labels(1),
+        [
+            "A physical security key",
+            "An app on a phone",
+            "No second step",
+            "I don't know"
+        ]
+    );
+    assert_eq!(
+        labels(2),
+        [
+            "Us",
+            "Our MSP",
+            "Shared (us and our MSP)",
+            "A software vendor",
+            "Nobody",
+            "I don't know"
+        ]
+    );
+    assert_eq!(
+        labels(3),
+        [
+            "Yes",
+            "Partly",
+            "No",
+            "I don't know",
+            "Does not apply to us"
+        ]
+    );
+}
