@@ -95,6 +95,62 @@ fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// An exclusive lock for one file, held through a companion lock file (`.NAME.lock` beside
+/// it). The operating system releases it when the process ends, even by `kill -9`; dropping
+/// it also removes the companion file.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+    path: std::path::PathBuf,
+}
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Takes the lock for `path`; `Ok(None)` when another process holds it.
+pub fn lock(path: &Path) -> Result<Option<FileLock>, WriteError> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "answers".into(), |n| n.to_string_lossy().into_owned());
+    let lock_path = path.with_file_name(format!(".{name}.lock"));
+    let err = |cause| WriteError {
+        path: lock_path.display().to_string(),
+        cause,
+    };
+    loop {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+        }
+        // The holder may have removed the lock file between our open and our lock: then we
+        // hold a lock on a file nobody else can see. Retry until the path and the locked
+        // file are the same.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let locked = file.metadata().map_err(err)?;
+            match std::fs::metadata(&lock_path) {
+                Ok(now) if now.ino() == locked.ino() && now.dev() == locked.dev() => {}
+                _ => continue,
+            }
+        }
+        return Ok(Some(FileLock {
+            _file: file,
+            path: lock_path,
+        }));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +184,17 @@ mod tests {
         assert_eq!(e.cause.kind(), std::io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read(&path)?, b"mine");
         assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn a_second_lock_on_the_same_file_is_refused_until_the_first_is_dropped() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("answers.yaml");
+        let first = lock(&path)?.ok_or("first lock refused")?;
+        assert!(lock(&path)?.is_none());
+        drop(first);
+        assert!(lock(&path)?.is_some());
         Ok(())
     }
 

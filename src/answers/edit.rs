@@ -38,7 +38,14 @@ pub fn update_text(text: &str, file: &str, bank: &Bank, target: &AnswersFile) ->
         ),
     ] {
         if now != wanted {
-            text = set_top_level(&text, file, key, wanted.as_deref()?)?;
+            // Dates are written bare (`2026-11-23`), like the rest of the file's dates.
+            let value = wanted?;
+            let written = if key == "assessed_on" {
+                value
+            } else {
+                yaml::scalar(&value)
+            };
+            text = set_top_level(&text, file, key, &written)?;
         }
     }
     for q in &bank.questions {
@@ -52,7 +59,12 @@ pub fn update_text(text: &str, file: &str, bank: &Bank, target: &AnswersFile) ->
     same_content(&check, target).then_some(text)
 }
 
+/// Records equal in content; an entry with nothing in it (`GOV-01:`) counts as no entry.
 fn same_record(a: Option<&AnswerRecord>, b: Option<&AnswerRecord>) -> bool {
+    let empty = |r: &&AnswerRecord| {
+        r.answer.is_none() && r.note.is_none() && r.evidence.is_none() && r.as_of.is_none()
+    };
+    let (a, b) = (a.filter(|r| !empty(r)), b.filter(|r| !empty(r)));
     match (a, b) {
         (None, None) => true,
         (Some(a), Some(b)) => {
@@ -72,7 +84,9 @@ fn same_content(a: &AnswersFile, b: &AnswersFile) -> bool {
         && a.assessed_by == b.assessed_by
         && a.assessed_on == b.assessed_on
         && same_risks(a, b)
-        && a.answers.len() == b.answers.len()
+        && a.answers
+            .iter()
+            .all(|r| same_record(Some(r), b.record(&r.question)))
         && b.answers
             .iter()
             .all(|r| same_record(a.record(&r.question), Some(r)))
@@ -164,11 +178,11 @@ fn root_entries(text: &str, file: &str) -> Option<Vec<(crate::tree::Key, Node)>>
     }
 }
 
-/// Sets a top-level text field (`organization: ...`), keeping a comment on its line.
-fn set_top_level(text: &str, file: &str, key: &str, value: &str) -> Option<String> {
+/// Sets a top-level field (`organization: ...`) to `new_value` (already written as YAML),
+/// keeping a comment on its line.
+fn set_top_level(text: &str, file: &str, key: &str, new_value: &str) -> Option<String> {
     let entries = root_entries(text, file)?;
     let mut lines = Lines::new(text);
-    let new_value = yaml::scalar(value);
     match entries.iter().find(|(k, _)| k.text == key) {
         Some((k, node)) => {
             let line = lines.line(k.pos.line)?.to_string();

@@ -170,7 +170,7 @@ impl<'b> Interview<'b> {
             match action {
                 Action::Answer(word) => {
                     let Some(answer) = q.parse_answer(&word) else {
-                        prompter.message(&format!("`{word}` is not an answer to {}.", q.id))?;
+                        prompter.notice(&format!("`{word}` is not an answer to {}.", q.id))?;
                         continue;
                     };
                     self.set_answer(i, answer);
@@ -184,7 +184,7 @@ impl<'b> Interview<'b> {
                 }
                 Action::Back => match history.pop() {
                     Some(previous) => cursor = Some(previous),
-                    None => prompter.message("This is the first question of this session.")?,
+                    None => prompter.notice("This is the first question of this session.")?,
                 },
                 Action::Note => {
                     let current = self.answers.record(&q.id).and_then(|r| r.note.clone());
@@ -274,7 +274,7 @@ impl<'b> Interview<'b> {
                 text.push_str(&format!("\n{title} ({}):\n", list.len()));
                 for &i in list.iter() {
                     let q = &self.bank.questions[i];
-                    text.push_str(&format!("  {}  {}\n", q.id, q.text));
+                    text.push_str(&format!("- {}  {}\n", q.id, q.text));
                 }
             }
         }

@@ -66,4 +66,9 @@ pub trait Prompter {
 
     /// Shows a message (plain text, already worded for the person).
     fn message(&mut self, text: &str) -> io::Result<()>;
+
+    /// A one-line remark to show with the next question ("This is the first question").
+    fn notice(&mut self, text: &str) -> io::Result<()> {
+        self.message(text)
+    }
 }

@@ -161,11 +161,11 @@ fn skipped_questions_stay_unanswered_and_can_be_revisited_from_the_review() {
     );
     let review = &prompter.messages[0];
     assert!(
-        review.contains("Not answered yet (1):\n  ACC-03"),
+        review.contains("Not answered yet (1):\n- ACC-03"),
         "{review}"
     );
     assert!(
-        review.contains("Answered \"I don't know\" (1):\n  BCK-01"),
+        review.contains("Answered \"I don't know\" (1):\n- BCK-01"),
         "{review}"
     );
     assert_eq!(

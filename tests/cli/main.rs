@@ -6,6 +6,7 @@ mod bank_commands;
 mod check;
 mod embedded_bank;
 mod help;
+mod interview;
 mod report;
 mod samples;
 mod template;

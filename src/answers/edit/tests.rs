@@ -185,3 +185,46 @@ fn a_file_without_answers_gets_them_appended() {
         "bank: small-test@2.0.0\nassessed_by: Pat\nanswers:\n  ACC-01: no\n"
     );
 }
+
+#[test]
+fn the_template_is_filled_in_place_keeping_its_comments() {
+    let bank = crate::bank::builtin().expect("embedded bank").clone();
+    let text = crate::template::blank_answers_file(&bank);
+    let mut target = model(&text, &bank);
+    target.organization = Some("Lakeside Dental".into());
+    target.assessed_on = parse_date("2026-11-23");
+    set(
+        &mut target,
+        record("GOV-01", Some(Answer::YesNo(YesNo::Yes))),
+    );
+    let new = update_text(&text, "a.yaml", &bank, &target).expect("edited in place");
+    assert!(
+        new.contains("organization: Lakeside Dental  # the organisation assessed\n"),
+        "{new}"
+    );
+    assert!(
+        new.contains("assessed_on: 2026-11-23  # the date, as YYYY-MM-DD\n"),
+        "{new}"
+    );
+    assert!(
+        new.contains("#   Answers: yes | partial | no | unknown\n  GOV-01: yes\n"),
+        "{new}"
+    );
+    assert_eq!(
+        new.lines().count(),
+        text.lines().count(),
+        "only values changed"
+    );
+}
+
+#[test]
+fn an_empty_entry_is_the_same_as_no_entry() {
+    let bank = bank();
+    let text = "bank: small-test@2.0.0\nanswers:\n  ACC-01:\n";
+    let mut target = model(text, &bank);
+    target.answers.clear();
+    assert_eq!(
+        update_text(text, "a.yaml", &bank, &target).as_deref(),
+        Some(text)
+    );
+}

@@ -12,6 +12,7 @@ Exit codes:
   130  interrupted (Ctrl-C)
 
 Examples:
+  msp-risk interview                          # answer the questions; saved in answers.yaml
   msp-risk template --output answers.yaml     # a blank answers file to fill in
   msp-risk report answers.yaml                # the risk report
   msp-risk check answers.yaml --fail-on high  # CI gate
@@ -39,8 +40,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "COLUMNS")]
     pub width: Option<usize>,
 
-    /// Draw tables with ASCII characters only, for terminals without Unicode
-    #[arg(long, global = true)]
+    /// Plain output for terminals without Unicode: ASCII tables and prompts
+    #[arg(long, global = true, visible_alias = "plain")]
     pub ascii: bool,
 
     /// The date used to decide whether accepted risks have expired, as YYYY-MM-DD
@@ -67,6 +68,18 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Answer the questionnaire in the terminal, one question at a time
+    ///
+    /// Every answer is saved the moment it is given; run the same command again to carry on
+    /// where you stopped. Needs a terminal: to score a file without one, use `report` or
+    /// `check` (and `template` for a blank file to fill in).
+    #[command(after_help = "\
+Examples:
+  msp-risk interview                              # answers saved in ./answers.yaml
+  msp-risk interview --answers dental-2026.yaml   # start or resume this file
+  msp-risk --plain interview                      # for terminals without Unicode or colour")]
+    Interview(InterviewArgs),
+
     /// Score answers files and print the risk report
     #[command(after_help = "\
 Examples:
@@ -104,6 +117,13 @@ Examples:
   msp-risk bank lint my-bank.yaml"
     )]
     Bank(BankCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// The answers file to create or resume (written after every answer, owner-only)
+    #[arg(long, short, value_name = "FILE", default_value = "answers.yaml")]
+    pub answers: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

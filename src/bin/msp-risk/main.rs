@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod prompter;
 mod settings;
 
 use std::io::Write;
@@ -20,6 +21,8 @@ pub enum Exit {
     GateFailed,
     /// 2: an error (bad usage, invalid or unreadable input, an output that cannot be written).
     Error,
+    /// 130: interrupted (Ctrl-C or Esc in the interview); answers so far are saved.
+    Interrupted,
 }
 
 impl From<Exit> for ExitCode {
@@ -28,6 +31,7 @@ impl From<Exit> for ExitCode {
             Exit::Success => 0,
             Exit::GateFailed => 1,
             Exit::Error => 2,
+            Exit::Interrupted => 130,
         })
     }
 }
@@ -62,7 +66,13 @@ pub fn print_error(err: &anyhow::Error) {
             continue;
         }
         for line in text.lines() {
-            let _ = writeln!(stderr, "error: {}", msp_risk::sanitize::terminal_line(line));
+            let line = msp_risk::sanitize::terminal_line(line);
+            // Indented lines continue the message above them (hints, fixes).
+            if line.starts_with(' ') {
+                let _ = writeln!(stderr, "{line}");
+            } else {
+                let _ = writeln!(stderr, "error: {line}");
+            }
         }
         seen.push(text);
     }

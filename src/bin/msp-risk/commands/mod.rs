@@ -2,6 +2,7 @@
 
 mod bank;
 mod check;
+mod interview;
 mod report;
 mod template;
 
@@ -17,6 +18,7 @@ use crate::Exit;
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match &cli.command {
+        Command::Interview(args) => interview::run(&cli, args),
         Command::Report(args) => report::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
         Command::Template(args) => template::run(&cli, args),

@@ -1,0 +1,171 @@
+//! `msp-risk interview`: the questionnaire in a terminal, saved after every answer.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context};
+use msp_risk::answers::{self, AnswersFile};
+use msp_risk::bank::Bank;
+use msp_risk::diagnostic::WriteError;
+use msp_risk::interview::{AnswerSink, FileSink, Interview, Outcome, Prompter};
+use msp_risk::render::{Renderer, TableRenderer};
+use msp_risk::sanitize::terminal_line;
+
+use crate::cli::{Cli, InterviewArgs};
+use crate::prompter::DialoguerPrompter;
+use crate::{settings, Exit};
+
+/// Held while a file is being saved, so Ctrl-C never exits half-way through a save.
+static SAVING: Mutex<()> = Mutex::new(());
+
+/// Set by whichever of the Ctrl-C handler and the main thread stops first.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Stops the interview now: waits for a save in progress, leaves the terminal as it was
+/// (cursor visible; raw mode is already undone by the prompt), says how to resume, exits 130.
+fn stop_now(hint: &str) -> ! {
+    let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+    if STOPPING.swap(true, Ordering::SeqCst) {
+        // The other thread is already stopping the process.
+        loop {
+            std::thread::park();
+        }
+    }
+    let _ = console::Term::stderr().show_cursor();
+    eprintln!("\n\nStopped. {hint}");
+    std::process::exit(130);
+}
+
+/// Saves through the file sink while holding [`SAVING`].
+struct GuardedSink<'b>(FileSink<'b>);
+
+impl AnswerSink for GuardedSink<'_> {
+    fn save(&mut self, answers: &AnswersFile) -> Result<(), WriteError> {
+        let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+        self.0.save(answers)
+    }
+}
+
+pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        bail!(
+            "`interview` asks questions in a terminal, and standard input or error is not one.\n  \
+             Without a terminal, write the answers in a file and score it:\n    \
+             msp-risk template --output answers.yaml   # a blank answers file to fill in\n    \
+             msp-risk report answers.yaml              # or: msp-risk check answers.yaml --fail-on high"
+        );
+    }
+    let bank = settings::load_bank(cli)?;
+    let today = settings::today(cli)?;
+    let path = args.answers.as_path();
+    let name = path.display().to_string();
+    let shown = terminal_line(&name).into_owned();
+
+    let Some(_lock) = msp_risk::fsio::lock(path)? else {
+        bail!(
+            "another interview is already using {shown}; finish or quit that one first \
+             (two at once would overwrite each other's answers)"
+        );
+    };
+
+    let (answers, text, resumed) = if path.exists() {
+        let bytes = msp_risk::fsio::read_limited(&name)?;
+        let answers = answers::load(&bytes, &name, &bank)
+            .with_context(|| format!("{shown} cannot be resumed until these problems are fixed"))?;
+        (answers, String::from_utf8_lossy(&bytes).into_owned(), true)
+    } else {
+        // Start from the template, so the file explains itself to anyone who opens it.
+        let text = msp_risk::template::blank_answers_file(&bank);
+        let answers = answers::load(text.as_bytes(), &name, &bank)
+            .context("the blank answers file does not load (a bug)")?;
+        msp_risk::fsio::write_new(path, text.as_bytes())?;
+        (answers, text, false)
+    };
+
+    let resume_hint = format!(
+        "Your answers are saved in {shown}.\nTo carry on later, run: msp-risk interview --answers {shown}"
+    );
+    let hint = resume_hint.clone();
+    ctrlc::set_handler(move || stop_now(&hint)).context("cannot install the Ctrl-C handler")?;
+
+    let color = settings::use_color(cli, true);
+    let mut prompter = DialoguerPrompter::new(cli.ascii, color);
+    let mut engine = Interview::new(&bank, answers, today);
+    let sink = FileSink::new(path, text, &bank);
+    if resumed && !sink.keeps_layout(engine.answers()) {
+        let backup = path.with_extension("yaml.bak");
+        let options = vec![
+            format!(
+                "Keep a copy as {} and continue",
+                terminal_line(&backup.display().to_string())
+            ),
+            "Stop (the file stays as it is)".to_string(),
+        ];
+        let prompt = format!(
+            "{shown} is laid out in a way the interview cannot edit line by line, so saving will rewrite it \
+             and its comments and layout will be lost. What do you want to do?"
+        );
+        if prompter.choose(&prompt, &options, 0)? != Some(0) {
+            return Ok(Exit::Success);
+        }
+        std::fs::copy(path, &backup).with_context(|| format!("cannot keep a copy of {shown}"))?;
+    }
+    if !prompter.pause(&welcome(&bank, &engine, &shown, resumed))? {
+        stop_now(&resume_hint);
+    }
+
+    let outcome = engine.run(&mut prompter, &mut GuardedSink(sink))?;
+    let _ = console::Term::stderr().show_cursor();
+    match outcome {
+        Outcome::Finished => {
+            let report = msp_risk::score(&bank, engine.answers(), today);
+            let options = settings::table_options(cli, false, false);
+            let text = TableRenderer::new(options).render(&report)?;
+            let _ = console::Term::stderr().clear_screen();
+            super::emit(&text, None)?;
+            println!(
+                "Your answers are saved in {shown} (readable only by you).\n\
+                 See this report again:   msp-risk report {shown}\n\
+                 The full report as JSON: msp-risk report {shown} --format json"
+            );
+            Ok(Exit::Success)
+        }
+        Outcome::Quit => {
+            eprintln!("\n{resume_hint}");
+            Ok(Exit::Success)
+        }
+        Outcome::Cancelled => stop_now(&resume_hint),
+    }
+}
+
+fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> String {
+    let (answered, total) = engine.progress();
+    let minutes = (total.saturating_sub(answered) / 3).max(1);
+    let minutes = if minutes == 1 {
+        "1 minute".to_string()
+    } else {
+        format!("{minutes} minutes")
+    };
+    let mut text = format!(
+        "{}\n\n\
+         This interview asks about how your business relies on its managed service provider (MSP): who owns \
+         the risk, what your contract says, what the MSP really does, and how ready you are if something \
+         goes wrong. The questions come from CISA's guidance for MSP customers, in plain words.\n\n\
+         - One question at a time. \"Why does this matter?\" is always one step away.\n\
+         - \"I don't know\" is always a fine answer: it marks something to check with your MSP.\n\
+         - You can add a note, skip a question, go back, or stop at any time.\n\
+         - Every answer is saved the moment you give it, in {file}.\n\n",
+        terminal_line(&bank.title)
+    );
+    if resumed {
+        text.push_str(&format!(
+            "Welcome back: {answered} of {total} questions are already answered. About {minutes} to go."
+        ));
+    } else {
+        text.push_str(&format!(
+            "There are about {total} questions; it takes about {minutes}."
+        ));
+    }
+    text
+}
