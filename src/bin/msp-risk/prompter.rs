@@ -71,7 +71,7 @@ impl DialoguerPrompter {
 
     fn extra_label(&self, extra: Extra, s: &QuestionScreen<'_>, showing_why: bool) -> String {
         let (why, note, skip, back, quit) = if self.ascii {
-            ("?", "+", ">", "<", "x")
+            ("?", "+", "-", "<", "x")
         } else {
             ("?", "✎", "→", "←", "✕")
         };
@@ -194,10 +194,11 @@ impl Prompter for DialoguerPrompter {
         options: &[String],
         default: usize,
     ) -> io::Result<Option<usize>> {
+        let options: Vec<String> = options.iter().map(|o| terminal_line(o).into_owned()).collect();
         cancel_on_interrupt(
             Select::with_theme(self.theme.as_ref())
                 .with_prompt(terminal_line(prompt))
-                .items(options)
+                .items(&options)
                 .default(default)
                 .interact_on_opt(&self.term)
                 .map_err(io::Error::from),

@@ -62,6 +62,14 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     let name = path.display().to_string();
     let shown = terminal_line(&name).into_owned();
 
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            bail!(
+                "cannot keep answers in {shown}: the folder {} does not exist; create it or choose another path",
+                terminal_line(&parent.display().to_string())
+            );
+        }
+    }
     let Some(_lock) = msp_risk::fsio::lock(path)? else {
         bail!(
             "another interview is already using {shown}; finish or quit that one first \
