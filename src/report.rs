@@ -49,6 +49,77 @@ pub struct Report {
     pub msp_tier: TierAssessment,
     /// Things the reader should know about the input (version drift, ignored answers...).
     pub notes: Vec<String>,
+    /// Every question of the bank and what became of it, in bank order: the basis of
+    /// per-question formats (JUnit, SARIF, OSCAL).
+    pub questions: Vec<QuestionResult>,
+    /// The documents the questions cite, for the references appendix.
+    pub sources: Vec<SourceInfo>,
+}
+
+/// A cited document.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    /// Short id used in references.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Publication date as written in the bank.
+    pub published: Option<String>,
+    /// Where to read it.
+    pub url: Option<String>,
+}
+
+/// One question of the bank and its outcome in this assessment.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionResult {
+    /// Question id.
+    pub id: String,
+    /// Domain id.
+    pub domain: String,
+    /// Domain title.
+    pub domain_title: String,
+    /// The question.
+    pub text: String,
+    /// Why it matters.
+    pub why: String,
+    /// What to do about a gap.
+    pub recommendation: String,
+    /// The short statement of a gap.
+    pub finding: String,
+    /// Its severity.
+    pub severity: Severity,
+    /// What became of it.
+    pub status: QuestionStatus,
+    /// The answer id, if answered.
+    pub answer: Option<String>,
+    /// The answer in words ("" when unanswered).
+    pub answer_label: String,
+    /// Its note, if any.
+    pub note: Option<String>,
+    /// Line of the answer in the answers file (0 when it has none).
+    pub line: u64,
+    /// Column of the answer in the answers file.
+    pub column: u64,
+    /// Where the guidance says so.
+    pub references: Vec<Reference>,
+}
+
+/// What became of one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionStatus {
+    /// Answered with no gap.
+    Met,
+    /// Answered with a gap: there is a finding for it.
+    Gap,
+    /// Answered "does not apply to us".
+    NotApplicable,
+    /// Applies but has no answer.
+    Unanswered,
+    /// A follow-up whose condition does not hold: not asked.
+    NotAsked,
 }
 
 /// Which bank scored the report.

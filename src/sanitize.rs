@@ -91,6 +91,74 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Escapes text for HTML element content and attribute values.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for XML (JUnit): like HTML, and characters XML 1.0 forbids are replaced.
+pub fn xml(s: &str) -> String {
+    html(s)
+}
+
+/// Escapes text so Markdown shows it literally, on one line (table cells, list items):
+/// Markdown punctuation is backslash-escaped, `<`, `>` and `&` become entities (renderers
+/// pass raw HTML through), line breaks become spaces.
+pub fn markdown(s: &str) -> String {
+    let line = terminal_line(s);
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in line.char_indices() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // `&` is only special when it starts an entity such as `&amp;`; elsewhere it stays
+            // readable as plain text ("Harmon & Reyes").
+            '&' if starts_entity(&line[i + 1..]) => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn starts_entity(rest: &str) -> bool {
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '#')
+        .collect();
+    !name.is_empty() && rest[name.len()..].starts_with(';')
+}
+
+/// Makes a CSV field safe to open in a spreadsheet: a field starting with `=`, `+`, `-`, `@`,
+/// tab or carriage return is prefixed with `'` so it is shown as text, never run as a formula.
+pub fn csv_field(s: &str) -> String {
+    let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +193,35 @@ mod tests {
     }
 
     #[test]
+    fn html_escapes_markup_and_quotes() {
+        assert_eq!(
+            html("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(html("bell\u{7}"), "bell\u{FFFD}");
+    }
+
+    #[test]
+    fn markdown_shows_text_literally() {
+        assert_eq!(
+            markdown("a|b *c* [x](y) <b>"),
+            "a\\|b \\*c\\* \\[x\\](y) &lt;b&gt;"
+        );
+        assert_eq!(markdown("two\nlines"), "two lines");
+        assert_eq!(markdown("Harmon & Reyes &amp;"), "Harmon & Reyes &amp;amp;");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_neutralised() {
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@cmd"), "'@cmd");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
     fn ellipsize_cuts_long_values() {
         assert_eq!(ellipsize("abcdef", 4), "abc…");
         assert_eq!(ellipsize("abc", 4), "abc");
@@ -137,6 +234,20 @@ mod tests {
             prop_assert!(!line.chars().any(|c| c.is_control()));
             let text = terminal_text(&s);
             prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+        }
+
+        #[test]
+        fn html_output_holds_no_markup_or_controls(s in any::<String>()) {
+            let out = html(&s);
+            prop_assert!(!out.contains('<') && !out.contains('>') && !out.contains('"'));
+            prop_assert!(!out.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+        }
+
+        #[test]
+        fn csv_fields_never_start_a_formula(s in any::<String>()) {
+            let out = csv_field(&s);
+            let inner = out.strip_prefix('"').unwrap_or(&out);
+            prop_assert!(!inner.starts_with(['=', '+', '-', '@', '\t', '\r']));
         }
 
         #[test]

@@ -1,14 +1,26 @@
 //! Output formats. Each format is one file with one type implementing [`Renderer`].
 //!
 //! Renderers are pure formatting over a finished [`Report`]: they never score, read files,
-//! look at the terminal or the clock. Width and colour are options decided by the caller.
+//! look at the terminal or the clock. Width, colour and the JUnit threshold are options
+//! decided by the caller. Every text that came from a file is escaped for its format.
 
+mod csv;
+mod html;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 mod table;
 
+pub use self::csv::CsvRenderer;
+pub use html::HtmlRenderer;
 pub use json::JsonRenderer;
+pub use junit::JunitRenderer;
+pub use markdown::MarkdownRenderer;
+pub use sarif::SarifRenderer;
 pub use table::{TableOptions, TableRenderer};
 
+use crate::bank::Severity;
 use crate::report::Report;
 
 /// Why rendering failed (never because of the report's content: every text is accepted).
@@ -21,25 +33,131 @@ pub trait Renderer {
     /// One organisation's report.
     fn render(&self, report: &Report) -> Result<String, RenderError>;
 
-    /// Several organisations' reports followed by the portfolio roll-up.
-    fn render_portfolio(&self, reports: &[Report]) -> Result<String, RenderError>;
+    /// Several organisations' reports followed by the portfolio roll-up. Formats that
+    /// describe one assessment refuse this.
+    fn render_portfolio(&self, reports: &[Report]) -> Result<String, RenderError> {
+        let _ = reports;
+        Err(RenderError(
+            "this format describes one answers file; give one file per run".to_string(),
+        ))
+    }
 }
 
-/// The formats `report --format` accepts.
+/// The formats `report --format` and `--output` accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The risk report for a terminal.
     Table,
     /// The whole report as JSON.
     Json,
+    /// A report for people, in Markdown.
+    Markdown,
+    /// A self-contained web page.
+    Html,
+    /// The action plan, one row per finding.
+    Csv,
+    /// JUnit XML for CI dashboards.
+    Junit,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
+}
+
+/// Options every renderer may need.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// Layout of the terminal table.
+    pub table: TableOptions,
+    /// For JUnit: gaps at or above this risk level are failures.
+    pub fail_on: Severity,
 }
 
 impl Format {
+    /// Every format, with the name used on the command line.
+    pub const ALL: &'static [(Format, &'static str)] = &[
+        (Format::Table, "table"),
+        (Format::Json, "json"),
+        (Format::Markdown, "markdown"),
+        (Format::Html, "html"),
+        (Format::Csv, "csv"),
+        (Format::Junit, "junit"),
+        (Format::Sarif, "sarif"),
+    ];
+
+    /// The format named `name` (as on the command line; `md` for Markdown).
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.to_ascii_lowercase();
+        if name == "md" {
+            return Some(Format::Markdown);
+        }
+        Format::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| *f)
+    }
+
+    /// The format a file name suggests: `.md`, `.html`, `.csv`, `.json`, `.xml` (JUnit),
+    /// `.sarif`, `.txt` (table).
+    pub fn from_path(path: &str) -> Option<Format> {
+        let lower = path.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e)?;
+        Some(match ext {
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" => Format::Html,
+            "csv" => Format::Csv,
+            "sarif" => Format::Sarif,
+            "json" if lower.ends_with(".sarif.json") => Format::Sarif,
+            "json" => Format::Json,
+            "xml" => Format::Junit,
+            "txt" => Format::Table,
+            _ => return None,
+        })
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("table", |(_, n)| n)
+    }
+
     /// The renderer for this format.
-    pub fn renderer(self, table: TableOptions) -> Box<dyn Renderer> {
+    pub fn renderer(self, options: RenderOptions) -> Box<dyn Renderer> {
         match self {
-            Format::Table => Box::new(TableRenderer::new(table)),
+            Format::Table => Box::new(TableRenderer::new(options.table)),
             Format::Json => Box::new(JsonRenderer),
+            Format::Markdown => Box::new(MarkdownRenderer),
+            Format::Html => Box::new(HtmlRenderer),
+            Format::Csv => Box::new(CsvRenderer),
+            Format::Junit => Box::new(JunitRenderer {
+                fail_on: options.fail_on,
+            }),
+            Format::Sarif => Box::new(SarifRenderer),
         }
     }
+}
+
+/// Words for the counts of open findings, used by several formats.
+pub(crate) fn open_counts(report: &Report) -> String {
+    let o = &report.counts.open_by_risk;
+    format!(
+        "{} critical, {} high, {} medium, {} low",
+        o.critical, o.high, o.medium, o.low
+    )
+}
+
+/// The references of a finding or question as one line: "S2 Summary (evidence B)".
+pub(crate) fn references_text(refs: &[crate::bank::Reference]) -> String {
+    refs.iter()
+        .map(|r| format!("{} {} (evidence {})", r.source, r.section, r.evidence.id()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The date a document describes: the assessment date, or the evaluation date.
+pub(crate) fn document_date(report: &Report) -> &str {
+    report
+        .assessed_on
+        .as_deref()
+        .unwrap_or(&report.evaluated_on)
 }

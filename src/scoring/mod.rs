@@ -52,11 +52,13 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
     let mut findings = Vec::new();
     let mut unanswered = Vec::new();
     let mut domain_totals = vec![DomainTotals::default(); bank.domains.len()];
+    let mut questions = Vec::with_capacity(bank.questions.len());
     let (mut possible, mut lost, mut scored) = (0u32, 0f64, 0u32);
 
     for (q, &applies) in bank.questions.iter().zip(&applies) {
         let record = records.get(q.id.as_str()).copied();
         let answer = record.and_then(|r| r.answer.as_ref());
+        questions.push(question_result(bank, q, applies, record));
         if !applies {
             if answer.is_some() {
                 notes.push(not_asked_note(bank, q, &answer_of));
@@ -189,6 +191,52 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
         responsibilities: responsibilities(bank, &applies, &answer_of),
         msp_tier: tier::assess(bank, &applies, &answer_of),
         notes,
+        questions,
+        sources: bank
+            .sources
+            .iter()
+            .map(|s| SourceInfo {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                publisher: s.publisher.clone(),
+                published: s.published.clone(),
+                url: s.url.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn question_result(
+    bank: &Bank,
+    q: &Question,
+    applies: bool,
+    record: Option<&AnswerRecord>,
+) -> QuestionResult {
+    let answer = record.and_then(|r| r.answer.as_ref());
+    let status = match (applies, answer.map(|a| q.gap(a))) {
+        (false, _) => QuestionStatus::NotAsked,
+        (true, None) => QuestionStatus::Unanswered,
+        (true, Some(None)) => QuestionStatus::NotApplicable,
+        (true, Some(Some(Gap::None))) => QuestionStatus::Met,
+        (true, Some(Some(_))) => QuestionStatus::Gap,
+    };
+    let domain = bank.domain_of(q);
+    QuestionResult {
+        id: q.id.clone(),
+        domain: domain.id.clone(),
+        domain_title: domain.title.clone(),
+        text: q.text.clone(),
+        why: q.why.clone(),
+        recommendation: q.recommendation.clone(),
+        finding: q.finding.clone(),
+        severity: q.severity,
+        status,
+        answer: answer.map(|a| a.id().to_string()),
+        answer_label: answer.map_or(String::new(), |a| q.answer_label(a).to_string()),
+        note: record.and_then(|r| r.note.clone()),
+        line: record.map_or(0, |r| r.pos.line),
+        column: record.map_or(0, |r| r.pos.column),
+        references: q.references.clone(),
     }
 }
 

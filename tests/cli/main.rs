@@ -5,6 +5,7 @@ mod bad_answers;
 mod bank_commands;
 mod check;
 mod embedded_bank;
+mod formats;
 mod help;
 mod interview;
 mod report;

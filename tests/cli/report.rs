@@ -175,15 +175,24 @@ fn output_file_is_written_owner_only_and_without_colour() {
 #[test]
 fn an_unwritable_output_keeps_the_previous_file() {
     let dir = tempfile::tempdir().unwrap();
+    let previous = dir.path().join("report.txt");
+    std::fs::write(&previous, "last week's report").unwrap();
+    // The second output cannot be written: nothing is written, the first file included.
     let out = small(&[
         "--output",
-        dir.path().join("missing/dir/report.txt").to_str().unwrap(),
+        previous.to_str().unwrap(),
+        "--output",
+        dir.path().join("missing/dir/report.md").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr_of(&out).contains("cannot write"),
+        stderr_of(&out).contains("does not exist"),
         "{}",
         stderr_of(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&previous).unwrap(),
+        "last week's report"
     );
     let out = small(&["--output", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));

@@ -85,7 +85,8 @@ Examples:
 Examples:
   msp-risk report answers.yaml
   msp-risk report answers.yaml --detailed --width 160
-  msp-risk report answers.yaml --format json --output report.json
+  msp-risk report answers.yaml --format markdown > report.md
+  msp-risk report answers.yaml --output report.html --output findings.csv --output junit:ci.xml
   msp-risk report clients/*.yaml              # one report each, then a portfolio table")]
     Report(ReportArgs),
 
@@ -132,17 +133,23 @@ pub struct ReportArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
 
-    /// Output format
-    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Format for standard output, or for a single --output without a FORMAT: prefix
+    #[arg(long, short, value_enum)]
+    pub format: Option<FormatArg>,
 
-    /// Write the report to this file (atomically, owner-only) instead of standard output
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write a report file (atomically, owner-only) instead of printing; repeat for several.
+    /// The format comes from FORMAT:PATH, or from the extension (.md .html .csv .json .xml
+    /// for JUnit, .sarif, .txt for the table)
+    #[arg(long, short, value_name = "[FORMAT:]PATH")]
+    pub output: Vec<String>,
 
     /// Add the domain, answer and reference columns to the risk table
     #[arg(long)]
     pub detailed: bool,
+
+    /// For JUnit output: gaps at or above this risk level are failures
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = LevelArg::High)]
+    pub fail_on: LevelArg,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -151,6 +158,17 @@ pub enum FormatArg {
     Table,
     /// The whole report, with the inputs of every score, as JSON
     Json,
+    /// A report for people, in Markdown
+    #[value(alias = "md")]
+    Markdown,
+    /// A self-contained web page with charts; prints cleanly to PDF
+    Html,
+    /// The action plan, one row per finding, for a spreadsheet
+    Csv,
+    /// JUnit XML: a test case per question, failures at or above --fail-on
+    Junit,
+    /// SARIF 2.1.0 for code scanning, located at the answers' lines
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -172,7 +190,7 @@ pub struct CheckArgs {
     pub max_unanswered: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LevelArg {
     Critical,
     High,

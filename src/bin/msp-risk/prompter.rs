@@ -194,7 +194,10 @@ impl Prompter for DialoguerPrompter {
         options: &[String],
         default: usize,
     ) -> io::Result<Option<usize>> {
-        let options: Vec<String> = options.iter().map(|o| terminal_line(o).into_owned()).collect();
+        let options: Vec<String> = options
+            .iter()
+            .map(|o| terminal_line(o).into_owned())
+            .collect();
         cancel_on_interrupt(
             Select::with_theme(self.theme.as_ref())
                 .with_prompt(terminal_line(prompt))
