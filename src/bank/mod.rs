@@ -102,6 +102,10 @@ pub struct Question {
     pub options: Vec<ChoiceOption>,
     /// If set, this answer is evidence of the MSP's capability tier; the label names it.
     pub msp_indicator: Option<String>,
+    /// The question as put to the MSP, for the "questions for your MSP" letter.
+    pub msp_question: Option<String>,
+    /// What evidence to ask the MSP for (a contract clause, a report, a screenshot).
+    pub evidence_to_request: Option<String>,
     /// Where the question starts in the bank file.
     pub pos: Pos,
 }

@@ -34,6 +34,8 @@ const QUESTION_KEYS: &[&str] = &[
     "confirmed_by",
     "options",
     "msp_indicator",
+    "msp_question",
+    "evidence_to_request",
 ];
 const REFERENCE_KEYS: &[&str] = &["source", "section", "evidence", "digest"];
 const CONDITION_KEYS: &[&str] = &["question", "answer_in"];
@@ -252,6 +254,8 @@ fn question(
         confirmed_by,
         options,
         msp_indicator: f.text_opt(ctx, "msp_indicator"),
+        msp_question: f.text_opt(ctx, "msp_question"),
+        evidence_to_request: f.text_opt(ctx, "evidence_to_request"),
         pos: node.pos,
         domain,
         id,
