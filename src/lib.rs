@@ -17,8 +17,10 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
 pub mod answers;
+pub mod ask_msp;
 pub mod bank;
 pub mod diagnostic;
+pub mod diff;
 pub mod fsio;
 pub mod gate;
 pub mod interview;

@@ -4,6 +4,7 @@
 mod bad_answers;
 mod bank_commands;
 mod check;
+mod diff_and_letter;
 mod embedded_bank;
 mod formats;
 mod help;

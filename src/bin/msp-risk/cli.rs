@@ -100,6 +100,27 @@ Examples:
   msp-risk check answers.yaml --fail-on critical --max-unknown 5 --max-unanswered 0")]
     Check(CheckArgs),
 
+    /// Compare two assessments of the same organisation: what got better or worse
+    #[command(after_help = "\
+Exit code 0, or 1 with --fail-on-regression when anything got worse (a new or worse finding,
+a lower overall or domain score, an accepted risk that expired); 2 on an invalid file.
+
+Examples:
+  msp-risk diff answers-2026-05.yaml answers-2026-11.yaml
+  msp-risk diff old.yaml new.yaml --fail-on-regression      # in CI")]
+    Diff(DiffArgs),
+
+    /// Write a letter of questions for your MSP: every \"I don't know\" and every area you
+    /// believe the MSP owns
+    #[command(
+        name = "ask-msp",
+        after_help = "\
+Examples:
+  msp-risk ask-msp answers.yaml --msp-name \"Acme IT\" --output questions-for-acme.md
+  msp-risk ask-msp answers.yaml | pandoc -o questions.docx"
+    )]
+    AskMsp(AskMspArgs),
+
     /// Write a blank answers file: every question as a comment, ready to fill in
     #[command(after_help = "\
 Examples:
@@ -196,6 +217,40 @@ pub enum LevelArg {
     High,
     Medium,
     Low,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older answers file
+    pub old: String,
+    /// The newer answers file
+    pub new: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit 1 when anything got worse
+    #[arg(long)]
+    pub fail_on_regression: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    /// Plain text
+    Table,
+    /// JSON
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AskMspArgs {
+    /// The answers file
+    pub file: String,
+    /// The MSP's name, for the letter's title
+    #[arg(long, value_name = "NAME")]
+    pub msp_name: Option<String>,
+    /// Write the letter to this file (atomically, owner-only) instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,9 @@
 //! One file per command; this one dispatches and holds what they share.
 
+mod ask_msp;
 mod bank;
 mod check;
+mod diff;
 mod interview;
 mod report;
 mod template;
@@ -22,6 +24,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Report(args) => report::run(&cli, args),
         Command::Check(args) => check::run(&cli, args),
         Command::Template(args) => template::run(&cli, args),
+        Command::Diff(args) => diff::run(&cli, args),
+        Command::AskMsp(args) => ask_msp::run(&cli, args),
         Command::Bank(cmd) => bank::run(&cli, cmd),
     }
 }

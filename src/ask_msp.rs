@@ -1,0 +1,116 @@
+//! `msp-risk ask-msp`: a Markdown letter an owner can send to their MSP.
+//!
+//! Every "I don't know" answer, and every area the owner believes the MSP owns, becomes a
+//! plain question to the MSP, grouped by topic, each with why it matters and what evidence
+//! to ask for. This is how an owner turns "unverified" into verified, as the guidance asks.
+
+use std::fmt::Write;
+
+use crate::bank::{Bank, Kind, Question};
+use crate::report::{QuestionStatus, Report};
+use crate::sanitize::markdown as md;
+
+/// Why a question is in the letter.
+enum Reason {
+    Unknown,
+    MspOwns { shared: bool },
+}
+
+/// The letter for `report`, with questions worded from `bank`. `msp` names the MSP.
+pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
+    let mut items: Vec<(&Question, Reason)> = Vec::new();
+    for r in &report.questions {
+        if matches!(r.status, QuestionStatus::NotAsked) {
+            continue;
+        }
+        let Some(q) = bank.question(&r.id) else {
+            continue;
+        };
+        match r.answer.as_deref() {
+            Some("unknown") => items.push((q, Reason::Unknown)),
+            Some(owner @ ("msp" | "shared")) if q.kind == Kind::Ownership => items.push((
+                q,
+                Reason::MspOwns {
+                    shared: owner == "shared",
+                },
+            )),
+            _ => {}
+        }
+    }
+
+    let org = report.organization.as_deref().unwrap_or("our organisation");
+    let msp_name = msp
+        .map(md)
+        .unwrap_or_else(|| "our managed service provider".to_string());
+    let mut out = String::new();
+    let _ = writeln!(out, "# Questions for {msp_name} from {}\n", md(org));
+    let _ = writeln!(
+        out,
+        "Date: {}\n",
+        report
+            .assessed_on
+            .as_deref()
+            .unwrap_or(&report.evaluated_on)
+    );
+    out.push_str("Hello,\n\n");
+    let _ = writeln!(
+        out,
+        "We are reviewing how {} manages the cyber risk of relying on a managed service provider, \
+         following the guidance that CISA (the US Cybersecurity and Infrastructure Security Agency) and its \
+         partners publish for customers of managed service providers. The guidance asks customers to \
+         understand and check what their provider does, and to have roles and responsibilities written down.\n",
+        md(org)
+    );
+    if items.is_empty() {
+        out.push_str("We have no open questions for you at the moment. Thank you for your help.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "There are {} points where we do not know the answer, or where we understand that you are \
+         responsible and would like that confirmed. Could you answer each one, and send the evidence \
+         suggested where you can? A short written answer is fine.\n",
+        items.len()
+    );
+    let mut n = 0;
+    for (index, d) in bank.domains.iter().enumerate() {
+        let in_domain: Vec<&(&Question, Reason)> =
+            items.iter().filter(|(q, _)| q.domain == index).collect();
+        if in_domain.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {}\n", md(&d.title));
+        for (q, reason) in in_domain {
+            n += 1;
+            let question = q
+                .msp_question
+                .clone()
+                .unwrap_or_else(|| format!("Can you help us answer this question: {}", q.text));
+            let _ = writeln!(out, "### {n}. {}\n", md(&question));
+            let context = match reason {
+                Reason::Unknown => "We do not know the answer to this today.".to_string(),
+                Reason::MspOwns { shared } => format!(
+                    "We understand that {} {} responsible for {}. Please confirm what you do, and what you expect from us.",
+                    if *shared { "you and we are" } else { "you are" },
+                    if *shared { "jointly" } else { "" },
+                    md(&q.area.clone().unwrap_or_else(|| "this".to_string()).to_lowercase())
+                )
+                .replace("  ", " "),
+            };
+            let _ = writeln!(out, "{context}\n");
+            let _ = writeln!(out, "- *Why it matters to us:* {}", md(&q.why));
+            let evidence = q.evidence_to_request.clone().unwrap_or_else(|| {
+                "The part of our contract or of your documentation that covers this.".to_string()
+            });
+            let _ = writeln!(out, "- *Evidence that would help:* {}", md(&evidence));
+            let _ = writeln!(out, "- *Our reference:* {}\n", md(&q.id));
+        }
+    }
+    out.push_str("Thank you. We will keep your answers with our risk assessment and review them together with you.\n\n");
+    let _ = writeln!(
+        out,
+        "Regards,\n\n{}",
+        report.assessed_by.as_deref().map_or("".to_string(), md)
+    );
+    out
+}
