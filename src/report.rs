@@ -12,8 +12,17 @@ use crate::bank::{Consequence, Gap, Reference, Severity, WhoActs};
 /// Version of this structure, bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The JSON Schema (draft-07) of the JSON report, generated from these types so it cannot
+/// drift from the output.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<Report>();
+    serde_json::to_value(schema).unwrap_or_default()
+}
+
 /// One answers file, scored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// Version of the report structure.
     pub schema_version: u32,
@@ -57,7 +66,7 @@ pub struct Report {
 }
 
 /// A cited document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SourceInfo {
     /// Short id used in references.
     pub id: String,
@@ -72,7 +81,7 @@ pub struct SourceInfo {
 }
 
 /// One question of the bank and its outcome in this assessment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct QuestionResult {
     /// Question id.
     pub id: String,
@@ -107,7 +116,7 @@ pub struct QuestionResult {
 }
 
 /// What became of one question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionStatus {
     /// Answered with no gap.
@@ -123,7 +132,7 @@ pub enum QuestionStatus {
 }
 
 /// Which bank scored the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BankInfo {
     /// Bank id.
     pub id: String,
@@ -134,7 +143,7 @@ pub struct BankInfo {
 }
 
 /// A 0–100 score and its inputs: `score = round(100 × (1 − lost / possible))`.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Score {
     /// 0 (every scored question a full gap) to 100 (no gaps); `None` when nothing is scored.
     pub score: Option<u32>,
@@ -163,7 +172,7 @@ impl Score {
 }
 
 /// The overall judgement, in words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
     /// Score under 50.
@@ -208,7 +217,7 @@ impl Rating {
 }
 
 /// How many of what.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Counts {
     /// Questions in the bank.
     pub questions: u32,
@@ -233,7 +242,7 @@ pub struct Counts {
 }
 
 /// A count per risk level.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Levels {
     /// Critical.
     pub critical: u32,
@@ -277,7 +286,7 @@ impl Levels {
 }
 
 /// One domain's score.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DomainScore {
     /// Domain id.
     pub id: String,
@@ -295,7 +304,7 @@ pub struct DomainScore {
 }
 
 /// One gap: what is wrong, how bad, what to do, who acts, and where the guidance says so.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// 1 is the most urgent.
     pub rank: u32,
@@ -356,7 +365,7 @@ impl Finding {
 }
 
 /// An accepted risk as applied to a finding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Acceptance {
     /// Accepted, or expired (counts as open).
     pub status: AcceptanceStatus,
@@ -369,7 +378,7 @@ pub struct Acceptance {
 }
 
 /// Whether an acceptance still holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AcceptanceStatus {
     /// Holds: the finding is shown but does not fail `check`.
@@ -379,7 +388,7 @@ pub enum AcceptanceStatus {
 }
 
 /// An applicable question without an answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Unanswered {
     /// Question id.
     pub question: String,
@@ -392,7 +401,7 @@ pub struct Unanswered {
 }
 
 /// Who owns one area, and whether that is written down.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Responsibility {
     /// The ownership question.
     pub question: String,
@@ -413,7 +422,7 @@ pub struct Responsibility {
 }
 
 /// The verdict for one area of responsibility.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponsibilityStatus {
     /// Someone owns it (and, where checked, the contract says so).
@@ -442,7 +451,7 @@ impl ResponsibilityStatus {
 }
 
 /// The MSP's cybersecurity capability tier (minimal, some or comprehensive focus).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TierAssessment {
     /// The tier.
     pub tier: Tier,
@@ -459,7 +468,7 @@ pub struct TierAssessment {
 }
 
 /// The tiers, worst first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Too few indicators answered to tell.
@@ -485,7 +494,7 @@ impl Tier {
 }
 
 /// One piece of evidence about the MSP.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Indicator {
     /// Question id.
     pub question: String,
@@ -498,7 +507,7 @@ pub struct Indicator {
 }
 
 /// How one indicator counts toward the tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorStatus {
     /// In place (credit 1).

@@ -111,7 +111,7 @@ pub struct Question {
 }
 
 /// A citation of the guidance.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct Reference {
     /// A [`Source`] id.
     pub source: String,

@@ -44,6 +44,17 @@ macro_rules! vocabulary {
                 s.serialize_str(self.id())
             }
         }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let ids: Vec<&str> = Self::ALL.iter().map(|v| v.id()).collect();
+                schemars::json_schema!({ "type": "string", "enum": ids })
+            }
+        }
     };
 }
 

@@ -412,3 +412,26 @@ fn one_file_formats_refuse_several_answers_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("this format describes one answers file"));
 }
+
+#[test]
+fn json_reports_validate_against_the_schema_from_the_cli() {
+    let out = msp().args(["schema", "report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for (name, file) in SAMPLES {
+        let report: Value = serde_json::from_str(&render(file, "json")).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    let mut broken: Value = serde_json::from_str(&render(SAMPLES[0].1, "json")).unwrap();
+    broken["findings"][0]["risk"] = Value::from("catastrophic");
+    assert!(
+        !validator.is_valid(&broken),
+        "the schema constrains risk levels"
+    );
+}

@@ -128,6 +128,16 @@ Examples:
   msp-risk template > answers.yaml")]
     Template(TemplateArgs),
 
+    /// Print the JSON Schema (draft-07) of a file format msp-risk writes
+    #[command(after_help = "\
+Example:
+  msp-risk schema report > report.schema.json   # describes `report --format json`")]
+    Schema {
+        /// Which format
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
+
     /// Look at, check and copy the questionnaire bank
     #[command(
         subcommand,
@@ -217,6 +227,12 @@ pub enum LevelArg {
     High,
     Medium,
     Low,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    /// The JSON report (`report --format json`)
+    Report,
 }
 
 #[derive(Debug, Args)]

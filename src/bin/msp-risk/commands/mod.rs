@@ -26,6 +26,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(args) => template::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
         Command::AskMsp(args) => ask_msp::run(&cli, args),
+        Command::Schema { kind } => {
+            let schema = match kind {
+                crate::cli::SchemaKind::Report => msp_risk::report::json_schema(),
+            };
+            emit(&(serde_json::to_string_pretty(&schema)? + "\n"), None)?;
+            Ok(Exit::Success)
+        }
         Command::Bank(cmd) => bank::run(&cli, cmd),
     }
 }
