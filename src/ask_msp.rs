@@ -98,7 +98,11 @@ pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
                 .replace("  ", " "),
             };
             let _ = writeln!(out, "{context}\n");
-            let _ = writeln!(out, "- *Why it matters to us:* {}", md(&q.why));
+            let _ = writeln!(
+                out,
+                "- *Why it matters (from our checklist):* {}",
+                md(&q.why)
+            );
             let evidence = q.evidence_to_request.clone().unwrap_or_else(|| {
                 "The part of our contract or of your documentation that covers this.".to_string()
             });

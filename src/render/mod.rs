@@ -9,6 +9,7 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod oscal;
 mod sarif;
 mod table;
 
@@ -17,6 +18,7 @@ pub use html::HtmlRenderer;
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;
 pub use markdown::MarkdownRenderer;
+pub use oscal::OscalRenderer;
 pub use sarif::SarifRenderer;
 pub use table::{TableOptions, TableRenderer};
 
@@ -60,6 +62,8 @@ pub enum Format {
     Junit,
     /// SARIF 2.1.0 for code-scanning tools.
     Sarif,
+    /// NIST OSCAL assessment results for GRC tools.
+    Oscal,
 }
 
 /// Options every renderer may need.
@@ -81,6 +85,7 @@ impl Format {
         (Format::Csv, "csv"),
         (Format::Junit, "junit"),
         (Format::Sarif, "sarif"),
+        (Format::Oscal, "oscal"),
     ];
 
     /// The format named `name` (as on the command line; `md` for Markdown).
@@ -106,6 +111,7 @@ impl Format {
             "csv" => Format::Csv,
             "sarif" => Format::Sarif,
             "json" if lower.ends_with(".sarif.json") => Format::Sarif,
+            "json" if lower.ends_with(".oscal.json") => Format::Oscal,
             "json" => Format::Json,
             "xml" => Format::Junit,
             "txt" => Format::Table,
@@ -133,6 +139,7 @@ impl Format {
                 fail_on: options.fail_on,
             }),
             Format::Sarif => Box::new(SarifRenderer),
+            Format::Oscal => Box::new(OscalRenderer),
         }
     }
 }

@@ -164,7 +164,12 @@ fn the_letter_asks_about_every_unknown_and_every_area_the_msp_owns() {
         letter.matches("*Evidence that would help:*").count(),
         expected
     );
-    assert_eq!(letter.matches("*Why it matters to us:*").count(), expected);
+    assert_eq!(
+        letter
+            .matches("*Why it matters (from our checklist):*")
+            .count(),
+        expected
+    );
     assert!(letter.contains("\n## "), "grouped by topic");
 }
 

@@ -170,7 +170,7 @@ pub struct ReportArgs {
 
     /// Write a report file (atomically, owner-only) instead of printing; repeat for several.
     /// The format comes from FORMAT:PATH, or from the extension (.md .html .csv .json .xml
-    /// for JUnit, .sarif, .txt for the table)
+    /// for JUnit, .sarif, .oscal.json, .txt for the table)
     #[arg(long, short, value_name = "[FORMAT:]PATH")]
     pub output: Vec<String>,
 
@@ -200,6 +200,8 @@ pub enum FormatArg {
     Junit,
     /// SARIF 2.1.0 for code scanning, located at the answers' lines
     Sarif,
+    /// NIST OSCAL assessment results (JSON) for GRC tools
+    Oscal,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,7 @@ fn format_of(f: FormatArg) -> Format {
         FormatArg::Csv => Format::Csv,
         FormatArg::Junit => Format::Junit,
         FormatArg::Sarif => Format::Sarif,
+        FormatArg::Oscal => Format::Oscal,
     }
 }
 
