@@ -147,6 +147,13 @@ fn starts_entity(rest: &str) -> bool {
 /// Makes a CSV field safe to open in a spreadsheet: a field starting with `=`, `+`, `-`, `@`,
 /// tab or carriage return is prefixed with `'` so it is shown as text, never run as a formula.
 pub fn csv_field(s: &str) -> String {
+    // Control characters (escape sequences, bells) are replaced, as for the terminal: CSV
+    // files get printed with `cat` too. Line breaks and tabs stay.
+    let cleaned: String = s
+        .chars()
+        .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
+        .collect();
+    let s = cleaned.as_str();
     let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -237,11 +237,16 @@ fn sarif_results_point_at_the_answer_lines() {
 
 fn hostile(dir: &Path) -> String {
     let path = dir.join("hostile.yaml");
+    let long_word = "W".repeat(500);
+    let long_note = "very long note ".repeat(700); // over 10,000 characters
     std::fs::write(
         &path,
-        "bank: small-test@2.0.0\norganization: \"<script>alert(1)</script> | **Evil** & Co\"\nanswers:\n  \
-         ACC-01:\n    answer: no\n    note: \"=HYPERLINK(\\\"http://x\\\") <img src=x onerror=alert(1)> [click](javascript:alert(1)) | cell\\nline2\"\n  \
-         ACC-03:\n    answer: none\n    note: \"@SUM(1) \\e[31m\\u202e\"\n",
+        format!(
+            "bank: small-test@2.0.0\norganization: \"<script>alert(1)</script> | **Evil** & Co\"\nanswers:\n  \
+             ACC-01:\n    answer: no\n    note: \"=HYPERLINK(\\\"http://x\\\") <img src=x onerror=alert(1)> [click](javascript:alert(1)) | cell\\nline2\"\n  \
+             ACC-03:\n    answer: none\n    note: \"@SUM(1) \\e[31m\\u202e ]]> </failure> {long_word}\"\n  \
+             BCK-03:\n    answer: no\n    note: \"{long_note}\\u0007\\u202e\"\n",
+        ),
     )
     .unwrap();
     path.display().to_string()
@@ -313,7 +318,7 @@ fn csv_neutralises_formulas_and_keeps_one_row_per_finding() {
     // Parse it back: the header and two findings, 17 fields each.
     let body = csv.trim_start_matches('\u{feff}');
     let records = parse_csv(body);
-    assert_eq!(records.len(), 3);
+    assert_eq!(records.len(), 4);
     assert!(records.iter().all(|r| r.len() == 17), "{records:?}");
     assert_eq!(records[1][1], "ACC-01");
     assert!(records[1][10].starts_with("'=HYPERLINK(\"http://x\")"));
@@ -538,4 +543,27 @@ fn oscal_ids_are_stable_uuids() {
         && uuid.as_bytes()[14] == b'5'
         && uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit());
     assert!(ok, "a version-5 UUID: {uuid}");
+}
+
+#[test]
+fn every_format_survives_hostile_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["table", "json", "markdown", "html", "csv", "junit", "sarif", "oscal"] {
+        let text = render_hostile(dir.path(), format);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{format}: control characters leaked");
+        match format {
+            "json" | "sarif" | "oscal" => {
+                let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{format}: {e}"));
+                assert!(v.is_object());
+            }
+            "junit" => {
+                let suites = junit_parser::from_reader(std::io::Cursor::new(text.as_bytes())).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(suites.suites.len(), 2);
+            }
+            "html" | "markdown" | "table" => {
+                assert!(!text.contains('\u{202e}'), "{format}: right-to-left override leaked");
+            }
+            _ => {}
+        }
+    }
 }
