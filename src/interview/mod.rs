@@ -3,14 +3,13 @@
 //!
 //! It never touches a terminal. Resuming is the same as starting: answers already in the file
 //! are kept and the walk starts at the first question that applies and has no answer.
-//! Follow-ups appear when the answer they follow matches, and disappear (their answers set
-//! aside, and restored if the answer changes back) when it no longer does.
+//! Follow-ups appear when the answer they follow matches, and disappear when it no longer
+//! does; their answers stay in the file (scoring ignores them while they do not apply), so
+//! changing the answer back brings them back, even in a later session.
 
 mod prompter;
 mod scripted;
 mod sink;
-
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -50,8 +49,6 @@ pub enum InterviewError {
 pub struct Interview<'b> {
     bank: &'b Bank,
     answers: AnswersFile,
-    /// Answers to follow-ups that stopped applying, kept in case they apply again.
-    set_aside: HashMap<String, AnswerRecord>,
     today: NaiveDate,
 }
 
@@ -75,7 +72,6 @@ impl<'b> Interview<'b> {
         Interview {
             bank,
             answers,
-            set_aside: HashMap::new(),
             today,
         }
     }
@@ -182,9 +178,11 @@ impl<'b> Interview<'b> {
                     history.push(i);
                     cursor = self.next(i, &mut revisit);
                 }
-                Action::Back => match history.pop() {
+                // Back retraces this session's steps; before them (after a resume) it walks the
+                // questions that apply, in order.
+                Action::Back => match history.pop().or_else(|| self.previous(i)) {
                     Some(previous) => cursor = Some(previous),
-                    None => prompter.notice("This is the first question of this session.")?,
+                    None => prompter.notice("This is the first question.")?,
                 },
                 Action::Note => {
                     let current = self.answers.record(&q.id).and_then(|r| r.note.clone());
@@ -233,6 +231,12 @@ impl<'b> Interview<'b> {
             note: record.and_then(|r| r.note.as_deref()),
             can_go_back,
         }
+    }
+
+    /// The question that applies just before `i`, if any.
+    fn previous(&self, i: usize) -> Option<usize> {
+        let applies = self.applies();
+        (0..i).rev().find(|&j| applies[j])
     }
 
     /// Where to go after question `i`: the next open question, or the next one to revisit.
@@ -322,45 +326,11 @@ impl<'b> Interview<'b> {
         if self.answers.assessed_on.is_none() {
             self.answers.assessed_on = Some(self.today);
         }
-        self.settle_follow_ups();
     }
 
     fn set_note(&mut self, i: usize, text: String) {
         let text = text.trim().to_string();
         self.record_mut(i).note = (!text.is_empty()).then_some(text);
-    }
-
-    /// Sets aside the answers of follow-ups that no longer apply, and brings back those that
-    /// apply again.
-    fn settle_follow_ups(&mut self) {
-        // Restoring one answer can make another follow-up apply: repeat until stable.
-        loop {
-            let applies = self.applies();
-            let mut changed = false;
-            for (q, applies) in self.bank.questions.iter().zip(applies) {
-                if q.when.is_none() {
-                    continue;
-                }
-                let has = self.answers.answers.iter().position(|r| r.question == q.id);
-                match (applies, has) {
-                    (false, Some(p)) => {
-                        let r = self.answers.answers.remove(p);
-                        self.set_aside.insert(q.id.clone(), r);
-                        changed = true;
-                    }
-                    (true, None) => {
-                        if let Some(r) = self.set_aside.remove(&q.id) {
-                            self.answers.answers.push(r);
-                            changed = true;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
     }
 
     fn field(&self, f: Field) -> &Option<String> {

@@ -548,20 +548,30 @@ fn oscal_ids_are_stable_uuids() {
 #[test]
 fn every_format_survives_hostile_text() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["table", "json", "markdown", "html", "csv", "junit", "sarif", "oscal"] {
+    for format in [
+        "table", "json", "markdown", "html", "csv", "junit", "sarif", "oscal",
+    ] {
         let text = render_hostile(dir.path(), format);
-        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{format}: control characters leaked");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: control characters leaked"
+        );
         match format {
             "json" | "sarif" | "oscal" => {
-                let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{format}: {e}"));
+                let v: Value =
+                    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{format}: {e}"));
                 assert!(v.is_object());
             }
             "junit" => {
-                let suites = junit_parser::from_reader(std::io::Cursor::new(text.as_bytes())).unwrap_or_else(|e| panic!("{e}"));
+                let suites = junit_parser::from_reader(std::io::Cursor::new(text.as_bytes()))
+                    .unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(suites.suites.len(), 2);
             }
             "html" | "markdown" | "table" => {
-                assert!(!text.contains('\u{202e}'), "{format}: right-to-left override leaked");
+                assert!(
+                    !text.contains('\u{202e}'),
+                    "{format}: right-to-left override leaked"
+                );
             }
             _ => {}
         }

@@ -166,7 +166,7 @@ mod pty {
         );
         // Back on ACC-02 with the note shown: "Save and quit" is the last entry.
         at(&mut p, "Your note: ask Bob", &[&down(8), ENTER]);
-        p.exp_string("To carry on later, run: msp-risk interview --answers a.yaml")
+        p.exp_string("interview --answers a.yaml")
             .expect("resume hint");
         p.exp_eof().expect("ends");
         assert_eq!(exit_code(&p), 0);
@@ -181,7 +181,7 @@ mod pty {
         let mut p = spawn(dir.path(), "a.yaml");
         at(
             &mut p,
-            "Welcome back: 1 of 5 questions are already answered.",
+            "Welcome back: 1 of 5 questions answered so far.",
             &[ENTER],
         );
         // No name questions: straight to the first unanswered question.

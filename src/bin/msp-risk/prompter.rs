@@ -105,7 +105,12 @@ impl Prompter for DialoguerPrompter {
                 terminal_line(s.domain_title)
             );
             writeln!(&self.term, "{}", style(header).bold())?;
-            used += 1;
+            writeln!(
+                &self.term,
+                "{}",
+                style("Arrows and Enter to choose; Esc saves and stops.").dim()
+            )?;
+            used += 2;
             if let Some(notice) = &self.notice {
                 writeln!(&self.term, "{}", style(terminal_line(notice)).yellow())?;
                 used += 1;
@@ -147,7 +152,7 @@ impl Prompter for DialoguerPrompter {
             let (rows, _) = self.size();
             let room = rows.saturating_sub(used + 2).max(3);
             let picked = Select::with_theme(self.theme.as_ref())
-                .with_prompt("Your answer (arrows and Enter; Esc saves and stops)")
+                .with_prompt("Your answer")
                 .items(&items)
                 .default(cursor.min(items.len() - 1))
                 .max_length(room)
@@ -174,6 +179,11 @@ impl Prompter for DialoguerPrompter {
     }
 
     fn text(&mut self, prompt: &str, initial: Option<&str>) -> io::Result<Option<String>> {
+        writeln!(
+            &self.term,
+            "{}",
+            style("Type, then press Enter. Ctrl-C stops (what you have answered is saved).").dim()
+        )?;
         let mut input = Input::<String>::with_theme(self.theme.as_ref())
             .with_prompt(terminal_line(prompt))
             .allow_empty(true);

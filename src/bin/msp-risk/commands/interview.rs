@@ -92,7 +92,8 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     };
 
     let resume_hint = format!(
-        "Your answers are saved in {shown}.\nTo carry on later, run: msp-risk interview --answers {shown}"
+        "Your answers are saved in {shown}.\nTo carry on later, run: {} interview --answers {shown}",
+        program_name()
     );
     let hint = resume_hint.clone();
     ctrlc::set_handler(move || stop_now(&hint)).context("cannot install the Ctrl-C handler")?;
@@ -132,10 +133,14 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
             let text = TableRenderer::new(options).render(&report)?;
             let _ = console::Term::stderr().clear_screen();
             super::emit(&text, None)?;
+            // The report is long: end with what matters most, where the eye lands.
+            let program = program_name();
+            println!("{}", summary(&report));
             println!(
                 "Your answers are saved in {shown} (readable only by you).\n\
-                 See this report again:   msp-risk report {shown}\n\
-                 The full report as JSON: msp-risk report {shown} --format json"
+                 The full report is above; see it again with:  {program} report {shown}\n\
+                 A web page to print or share:                 {program} report {shown} --output report.html\n\
+                 Questions to send your MSP:                   {program} ask-msp {shown} --output questions.md"
             );
             Ok(Exit::Success)
         }
@@ -147,14 +152,23 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     }
 }
 
+/// How to run this program again: `msp-risk` when run by name (installed), otherwise the path
+/// it was started with (`target/release/msp-risk` under `cargo run`).
+fn program_name() -> String {
+    match std::env::args().next() {
+        Some(arg0) if arg0.contains(std::path::MAIN_SEPARATOR) => terminal_line(&arg0).into_owned(),
+        _ => "msp-risk".to_string(),
+    }
+}
+
 fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> String {
     let (answered, total) = engine.progress();
-    let minutes = (total.saturating_sub(answered) / 3).max(1);
-    let minutes = if minutes == 1 {
-        "1 minute".to_string()
-    } else {
-        format!("{minutes} minutes")
+    let left = total.saturating_sub(answered);
+    let minutes = match (left / 3).max(1) {
+        1 => "1 minute".to_string(),
+        n => format!("{n} minutes"),
     };
+    let follow_ups = bank.questions.iter().filter(|q| q.is_follow_up()).count();
     let mut text = format!(
         "{}\n\n\
          This interview asks about how your business relies on its managed service provider (MSP): who owns \
@@ -166,14 +180,47 @@ fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> St
          - Every answer is saved the moment you give it, in {file}.\n\n",
         terminal_line(&bank.title)
     );
-    if resumed {
+    if resumed && left == 0 {
         text.push_str(&format!(
-            "Welcome back: {answered} of {total} questions are already answered. About {minutes} to go."
+            "Welcome back: all {total} questions that apply are answered. You can review them and see the report."
+        ));
+    } else if resumed {
+        text.push_str(&format!(
+            "Welcome back: {answered} of {total} questions answered so far. About {minutes} to go."
         ));
     } else {
         text.push_str(&format!(
-            "There are about {total} questions; it takes about {minutes}."
+            "{total} questions, plus up to {follow_ups} short follow-ups depending on your answers: about {minutes}."
         ));
     }
     text
+}
+
+/// A few lines that sum the report up, for the end of the interview.
+fn summary(report: &msp_risk::Report) -> String {
+    let mut out = String::from("\nIn short\n");
+    let score = report.overall.score.map_or("not assessed".to_string(), |s| format!("{s}/100"));
+    out.push_str(&format!(
+        "  Overall score {score} ({}); MSP: {}.\n",
+        report.rating.label(),
+        report.msp_tier.tier.label().to_lowercase()
+    ));
+    let o = &report.counts.open_by_risk;
+    out.push_str(&format!(
+        "  Open findings: {} critical, {} high, {} medium, {} low.\n",
+        o.critical, o.high, o.medium, o.low
+    ));
+    let top: Vec<_> = report.findings.iter().filter(|f| f.is_open()).take(3).collect();
+    if !top.is_empty() {
+        out.push_str("  Start with:\n");
+        for f in top {
+            out.push_str(&format!(
+                "  - {} ({}): {}\n",
+                terminal_line(&f.finding),
+                f.risk.id(),
+                terminal_line(&f.question)
+            ));
+        }
+    }
+    out
 }
