@@ -421,13 +421,31 @@ pub struct Responsibility {
     pub status: ResponsibilityStatus,
 }
 
+impl Responsibility {
+    /// The "In the contract?" cell: the contract follow-up's answer, "n/a" when the area is
+    /// not given to the MSP, "not asked" when the bank has no contract question for it.
+    pub fn contract_cell(&self) -> &str {
+        if self.confirmed_by.is_none() {
+            "not asked"
+        } else if self.in_contract_label.is_empty() {
+            "n/a"
+        } else {
+            &self.in_contract_label
+        }
+    }
+}
+
 /// The verdict for one area of responsibility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponsibilityStatus {
     /// Someone owns it (and, where checked, the contract says so).
     Covered,
-    /// The MSP (or both) own it, but the contract does not say so, or it is not known.
+    /// The MSP (or both) own it, and the contract says so only in part.
+    PartlyInContract,
+    /// The MSP (or both) own it, and nobody knows whether the contract says so.
+    ContractUnclear,
+    /// The MSP (or both) own it, but the contract does not say so (or it was not checked).
     NotInContract,
     /// Nobody owns it.
     Nobody,
@@ -442,6 +460,8 @@ impl ResponsibilityStatus {
     pub fn label(self) -> &'static str {
         match self {
             ResponsibilityStatus::Covered => "Covered",
+            ResponsibilityStatus::PartlyInContract => "Partly in contract",
+            ResponsibilityStatus::ContractUnclear => "Contract unclear",
             ResponsibilityStatus::NotInContract => "Not in contract",
             ResponsibilityStatus::Nobody => "GAP: nobody",
             ResponsibilityStatus::Unknown => "GAP: unknown",

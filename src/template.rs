@@ -10,7 +10,7 @@ use crate::bank::{Bank, Kind, Question};
 use crate::sanitize::{terminal_line, wrap};
 use crate::yaml;
 
-const WIDTH: usize = 96;
+const WIDTH: usize = 76;
 
 /// The blank answers file for `bank`.
 pub fn blank_answers_file(bank: &Bank) -> String {
@@ -19,7 +19,7 @@ pub fn blank_answers_file(bank: &Bank) -> String {
     let reference = bank.reference();
     let _ = writeln!(
         out,
-        "# msp-risk answers file: {title} ({})",
+        "# msp-risk answers file: {title}\n# Questionnaire: {}",
         terminal_line(&reference)
     );
     out.push_str(HOW_TO);
@@ -100,12 +100,15 @@ fn question(out: &mut String, bank: &Bank, q: &Question) {
 
 const HOW_TO: &str = "#
 # How to fill it in:
-#   - Write an answer after each question id, like `GOV-01: yes`. Leave it empty if you have
-#     not answered yet: empty answers show as \"unanswered\" in the report.
-#   - \"I don't know\" is a fine answer: write `unknown`. It counts as a gap until someone checks.
-#     Many questions are about what your MSP does: ask them, then update the answer.
-#   - Follow-up questions count only when the answer they follow matches (see each one).
-#   - To add a note, the evidence you saw, or the date it was true, use the long form:
+#   - Write an answer after each question id, like `GOV-01: yes`. Leave it empty
+#     if you have not answered yet: empty answers show as \"unanswered\".
+#   - \"I don't know\" is a fine answer: write `unknown`. It counts as a gap
+#     until someone checks. Many questions are about what your MSP does:
+#     ask them, then update the answer.
+#   - `partial` means \"partly\"; `na` (where offered) means \"does not apply\".
+#   - Answers are not case-sensitive: `Yes` is read as `yes`.
+#   - Follow-up questions count only when the answer they follow matches.
+#   - To add a note, the evidence you saw, or the date it was true, write:
 #       GOV-01:
 #         answer: partial
 #         note: the owner decides, but it is not written down
@@ -116,12 +119,12 @@ const HOW_TO: &str = "#
 ";
 
 const ACCEPTED: &str = "
-# Gaps the business decides to live with, for a reason. The finding stays in the report,
-# marked accepted, and does not fail `msp-risk check` until it expires. To add one, remove
-# the `#` in front of these lines and fill them in:
+# Gaps the business decides to live with, for a reason. The finding stays in the
+# report, marked accepted, and does not fail `msp-risk check` until it expires.
+# To add one, remove the `#` in front of these lines and fill them in:
 accepted_risks:
 #  - question: LOG-03
-#    justification: the MSP's monitoring service covers this until the contract renewal
+#    justification: the MSP's monitoring covers this until the renewal
 #    approved_by: Pat Owner
 #    expires: 2027-06-30
 ";

@@ -230,7 +230,8 @@ fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Ans
     let word = match &node.value {
         Value::Null => return None,
         Value::Str(s) if s.trim().is_empty() => return None,
-        Value::Str(s) => s.trim().to_string(),
+        // Answers are words from a fixed vocabulary: `Yes` and `YES` mean `yes`.
+        Value::Str(s) => s.trim().to_lowercase(),
         Value::Bool(b) => {
             ctx.error(
                 node.pos,

@@ -211,7 +211,7 @@ impl Renderer for HtmlRenderer {
         // Findings.
         o.push_str(r#"<section id="findings"><h2>Findings, most urgent first</h2>"#);
         if r.findings.is_empty() {
-            o.push_str("<p>No gaps found in the answered questions.</p>");
+            let _ = write!(o, "<p>{}</p>", super::no_findings_text(r));
         } else {
             o.push_str("<table><thead><tr><th>#</th><th>Risk</th><th>ID</th><th>Finding</th><th>Recommendation</th><th>Who acts</th><th>Answer</th><th>Reference</th></tr></thead><tbody>");
             for f in &r.findings {
@@ -224,10 +224,7 @@ impl Renderer for HtmlRenderer {
                     }
                     None => "",
                 };
-                let mut finding = h(&f.finding);
-                if f.unverified {
-                    finding = format!("<em>Not verified:</em> {finding}");
-                }
+                let mut finding = h(&super::finding_title(f));
                 if let Some(note) = &f.note {
                     let _ = write!(
                         finding,
@@ -267,7 +264,9 @@ impl Renderer for HtmlRenderer {
             for resp in &r.responsibilities {
                 let class = match resp.status {
                     ResponsibilityStatus::Covered => "good",
-                    ResponsibilityStatus::NotInContract => "warn",
+                    ResponsibilityStatus::NotInContract
+                    | ResponsibilityStatus::PartlyInContract
+                    | ResponsibilityStatus::ContractUnclear => "warn",
                     ResponsibilityStatus::Nobody | ResponsibilityStatus::Unknown => "bad",
                     ResponsibilityStatus::Unanswered => "none",
                 };
@@ -279,13 +278,7 @@ impl Renderer for HtmlRenderer {
                         o.push_str(r#"<td class="none">&middot;</td>"#);
                     }
                 }
-                let contract = if resp.confirmed_by.is_none() {
-                    "not asked".to_string()
-                } else if resp.in_contract_label.is_empty() {
-                    "–".to_string()
-                } else {
-                    h(&resp.in_contract_label)
-                };
+                let contract = h(resp.contract_cell());
                 let _ = write!(
                     o,
                     r#"<td>{contract}</td><td class="{class}">{}</td></tr>"#,

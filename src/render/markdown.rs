@@ -106,7 +106,7 @@ impl Renderer for MarkdownRenderer {
 
         out.push_str("## Findings\n\n");
         if r.findings.is_empty() {
-            out.push_str("No gaps found in the answered questions.\n\n");
+            let _ = writeln!(out, "{}\n", super::no_findings_text(r));
         } else {
             row(
                 &mut out,
@@ -133,10 +133,7 @@ impl Renderer for MarkdownRenderer {
                     Some(AcceptanceStatus::Expired) => risk.push_str(" (acceptance expired)"),
                     None => {}
                 }
-                let mut finding = md(&f.finding);
-                if f.unverified {
-                    finding = format!("Not verified: {finding}");
-                }
+                let mut finding = md(&super::finding_title(f));
                 if let Some(note) = &f.note {
                     let _ = write!(finding, " (note: {})", md(note));
                 }
@@ -184,13 +181,7 @@ impl Renderer for MarkdownRenderer {
             );
             row(&mut out, &["---", "---", "---", "---"].map(String::from));
             for resp in &r.responsibilities {
-                let contract = if resp.confirmed_by.is_none() {
-                    "not asked".to_string()
-                } else if resp.in_contract_label.is_empty() {
-                    "-".to_string()
-                } else {
-                    md(&resp.in_contract_label)
-                };
+                let contract = md(resp.contract_cell());
                 let owner = if resp.owner_label.is_empty() {
                     "-".to_string()
                 } else {

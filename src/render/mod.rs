@@ -168,3 +168,24 @@ pub(crate) fn document_date(report: &Report) -> &str {
         .as_deref()
         .unwrap_or(&report.evaluated_on)
 }
+
+/// A finding's title as every format shows it: "Not verified: ..." for "I don't know",
+/// "... (partly)" for a partial gap.
+pub fn finding_title(f: &crate::report::Finding) -> String {
+    if f.unverified {
+        format!("Not verified: {}", f.finding)
+    } else if f.gap == crate::bank::Gap::Partial {
+        format!("{} (partly)", f.finding)
+    } else {
+        f.finding.clone()
+    }
+}
+
+/// What to say where the findings would be, when there are none.
+pub(crate) fn no_findings_text(r: &Report) -> &'static str {
+    if r.counts.answered == 0 {
+        "Nothing answered yet."
+    } else {
+        "No gaps found in the answered questions."
+    }
+}

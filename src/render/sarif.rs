@@ -65,9 +65,8 @@ impl Renderer for SarifRenderer {
                     .position(|q| q.id == f.question)
                     .unwrap_or(0);
                 let mut text = format!(
-                    "{}{} (answer: {}). What to do: {}",
-                    if f.unverified { "Not verified: " } else { "" },
-                    f.finding,
+                    "{} (answer: {}). What to do: {}",
+                    super::finding_title(f),
                     f.answer_label,
                     f.recommendation
                 );

@@ -239,7 +239,7 @@ impl TableRenderer {
     fn write_findings(&self, out: &mut String, r: &Report) {
         let _ = writeln!(out, "{}", self.bold("Findings, most urgent first"));
         if r.findings.is_empty() {
-            let _ = writeln!(out, "  No gaps found in the answered questions.\n");
+            let _ = writeln!(out, "  {}\n", super::no_findings_text(r));
             return;
         }
         let detailed = self.options.detailed || self.options.width >= WIDE_ENOUGH_FOR_DETAILS;
@@ -352,18 +352,16 @@ impl TableRenderer {
                 {
                     status.fg(Color::Red).add_attribute(Attribute::Bold)
                 }
-                ResponsibilityStatus::NotInContract if self.options.color => {
+                ResponsibilityStatus::NotInContract
+                | ResponsibilityStatus::PartlyInContract
+                | ResponsibilityStatus::ContractUnclear
+                    if self.options.color =>
+                {
                     status.fg(Color::Yellow)
                 }
                 _ => status,
             };
-            let in_contract = if resp.confirmed_by.is_none() {
-                "not asked".to_string()
-            } else if resp.in_contract_label.is_empty() {
-                "-".to_string()
-            } else {
-                terminal_line(&resp.in_contract_label).into_owned()
-            };
+            let in_contract = terminal_line(resp.contract_cell()).into_owned();
             t.add_row(vec![
                 Cell::new(terminal_line(&resp.area)),
                 Cell::new(if resp.owner_label.is_empty() {
@@ -434,14 +432,14 @@ impl TableRenderer {
             "MSP tier",
             "Crit",
             "High",
-            "Unverified",
+            "Unknown",
         ]));
         for row in portfolio::rows(reports) {
             let tier = match row.msp_tier {
                 crate::report::Tier::Undetermined => "?",
                 crate::report::Tier::Minimal => "minimal",
                 crate::report::Tier::Some => "some",
-                crate::report::Tier::Comprehensive => "comprehensive",
+                crate::report::Tier::Comprehensive => "full",
             };
             t.add_row(vec![
                 Cell::new(terminal_line(&row.organization)),
@@ -454,7 +452,19 @@ impl TableRenderer {
                 Cell::new(row.unknown).set_alignment(CellAlignment::Right),
             ]);
         }
+        // Only the organisation's name may wrap; dates, words and numbers stay whole.
+        for i in 1..8 {
+            if let Some(col) = t.column_mut(i) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
         let _ = writeln!(out, "{t}");
+        self.paragraph(
+            out,
+            "",
+            "MSP tier: minimal, some or full (comprehensive) cybersecurity focus; ? = not determined. \
+             Crit, High: open findings. Unknown: \"I don't know\" answers.",
+        );
     }
 }
 
@@ -468,14 +478,7 @@ fn score_color(score: u32) -> Color {
 }
 
 fn finding_text(f: &Finding) -> String {
-    let text = terminal_line(&f.finding);
-    let mut s = if f.unverified {
-        format!("Not verified: {text}")
-    } else if f.gap == crate::bank::Gap::Partial {
-        format!("Partly: {text}")
-    } else {
-        text.into_owned()
-    };
+    let mut s = terminal_line(&super::finding_title(f)).into_owned();
     if let Some(note) = &f.note {
         let _ = write!(s, " (note: {})", terminal_line(note));
     }

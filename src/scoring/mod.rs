@@ -353,15 +353,17 @@ fn responsibilities(
         .map(|(q, _)| {
             let owner = answer_of(&q.id);
             let contract = q.confirmed_by.as_deref().and_then(answer_of);
+            let msp_involved = matches!(owner, Some(Answer::Owner(Owner::Msp | Owner::Shared)));
             let status = match &owner {
                 None => ResponsibilityStatus::Unanswered,
                 Some(Answer::Unknown) => ResponsibilityStatus::Unknown,
                 Some(Answer::Owner(Owner::Nobody)) => ResponsibilityStatus::Nobody,
-                Some(Answer::Owner(Owner::Msp | Owner::Shared))
-                    if q.confirmed_by.is_some() && contract != Some(Answer::YesNo(YesNo::Yes)) =>
-                {
-                    ResponsibilityStatus::NotInContract
-                }
+                _ if msp_involved && q.confirmed_by.is_some() => match &contract {
+                    Some(Answer::YesNo(YesNo::Yes)) => ResponsibilityStatus::Covered,
+                    Some(Answer::YesNo(YesNo::Partial)) => ResponsibilityStatus::PartlyInContract,
+                    Some(Answer::Unknown) => ResponsibilityStatus::ContractUnclear,
+                    _ => ResponsibilityStatus::NotInContract,
+                },
                 Some(_) => ResponsibilityStatus::Covered,
             };
             let label_of = |qid: &str, a: &Option<Answer>| {
@@ -375,11 +377,14 @@ fn responsibilities(
                 owner_label: label_of(&q.id, &owner),
                 owner: owner.map(|a| a.id().to_string()),
                 confirmed_by: q.confirmed_by.clone(),
-                in_contract_label: q
-                    .confirmed_by
-                    .as_deref()
-                    .map(|c| label_of(c, &contract))
-                    .unwrap_or_default(),
+                // "" when the contract is not checked for this area or owner; "Unanswered" when
+                // it should be and is not.
+                in_contract_label: match q.confirmed_by.as_deref() {
+                    Some(c) if msp_involved => Some(label_of(c, &contract))
+                        .filter(|l| !l.is_empty())
+                        .unwrap_or_else(|| "Unanswered".to_string()),
+                    _ => String::new(),
+                },
                 in_contract: contract.map(|a| a.id().to_string()),
                 status,
             }

@@ -43,7 +43,7 @@ fn fails_on_a_finding_at_or_above_the_level_and_says_which() {
     assert!(out.starts_with("FAIL  Gate Co ("), "{out}");
     assert!(out.contains("1 open finding(s) at risk level high or above"));
     assert!(
-        out.contains("CRITICAL ACC-01   Unused accounts are still active"),
+        out.contains("CRITICAL ACC-01  Unused accounts are still active"),
         "{out}"
     );
     assert!(

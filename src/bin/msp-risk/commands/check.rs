@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use msp_risk::bank::Severity;
 use msp_risk::gate::{self, Policy};
-use msp_risk::sanitize::terminal_line;
+use msp_risk::render::finding_title;
+use msp_risk::sanitize::{terminal_line, wrap};
 
 use crate::cli::{CheckArgs, Cli, LevelArg};
 use crate::{settings, Exit};
@@ -26,6 +27,14 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
         max_unanswered: args.max_unanswered,
     };
     let (files, any_bad) = super::load_all(&args.files, &bank);
+    let width = settings::width(cli, std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    // Lines wrap to the width, continuing under their text.
+    let put = |out: &mut String, first: &str, rest: &str, text: &str| {
+        let room = width.saturating_sub(first.chars().count()).max(20);
+        for (i, line) in wrap(text, room).iter().enumerate() {
+            let _ = writeln!(out, "{}{line}", if i == 0 { first } else { rest });
+        }
+    };
     let mut out = String::new();
     let mut failed = 0;
     for answers in &files {
@@ -41,19 +50,27 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
             None => "nothing answered yet".to_string(),
         };
         let word = if verdict.passed { "PASS" } else { "FAIL" };
-        let _ = writeln!(out, "{word}  {name}: {score}");
+        put(
+            &mut out,
+            &format!("{word}  "),
+            "      ",
+            &format!("{name}: {score}"),
+        );
         for reason in &verdict.reasons {
-            let _ = writeln!(out, "  - {reason}");
+            put(&mut out, "  - ", "    ", reason);
         }
         for id in verdict.blocking.iter().take(LISTED) {
             if let Some(f) = report.findings.iter().find(|f| &f.question == id) {
-                let _ = writeln!(
-                    out,
-                    "    {:<8} {:<8} {}{}",
+                let head = format!(
+                    "    {:<8} {:<7} ",
                     f.risk.id().to_uppercase(),
-                    terminal_line(&f.question),
-                    if f.unverified { "Not verified: " } else { "" },
-                    terminal_line(&f.finding)
+                    terminal_line(&f.question)
+                );
+                put(
+                    &mut out,
+                    &head,
+                    &" ".repeat(head.chars().count()),
+                    &terminal_line(&finding_title(f)),
                 );
             }
         }

@@ -199,7 +199,10 @@ fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> St
 /// A few lines that sum the report up, for the end of the interview.
 fn summary(report: &msp_risk::Report) -> String {
     let mut out = String::from("\nIn short\n");
-    let score = report.overall.score.map_or("not assessed".to_string(), |s| format!("{s}/100"));
+    let score = report
+        .overall
+        .score
+        .map_or("not assessed".to_string(), |s| format!("{s}/100"));
     out.push_str(&format!(
         "  Overall score {score} ({}); MSP: {}.\n",
         report.rating.label(),
@@ -210,7 +213,12 @@ fn summary(report: &msp_risk::Report) -> String {
         "  Open findings: {} critical, {} high, {} medium, {} low.\n",
         o.critical, o.high, o.medium, o.low
     ));
-    let top: Vec<_> = report.findings.iter().filter(|f| f.is_open()).take(3).collect();
+    let top: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_open())
+        .take(3)
+        .collect();
     if !top.is_empty() {
         out.push_str("  Start with:\n");
         for f in top {
