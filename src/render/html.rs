@@ -26,6 +26,7 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
 td.num { text-align: right; white-space: nowrap; }
+td.id { white-space: nowrap; }
 .risk { font-weight: 700; white-space: nowrap; }
 .critical { color: var(--crit); } .high { color: var(--high); } .medium { color: var(--med); } .low { color: var(--low); }
 .accepted { color: var(--muted); font-weight: 400; }
@@ -57,8 +58,8 @@ fn score_color(score: u32) -> &'static str {
 
 /// A horizontal bar chart: one row per (label, value, colour), values out of `max`.
 fn bar_chart(title: &str, rows: &[(String, Option<u32>, &str)], max: u32, suffix: &str) -> String {
-    let label_w = 300;
-    let bar_w = 400;
+    let label_w = 400;
+    let bar_w = 360;
     let row_h = 24;
     let height = rows.len() * row_h + 8;
     let mut svg = format!(
@@ -234,7 +235,7 @@ impl Renderer for HtmlRenderer {
                 }
                 let _ = write!(
                     o,
-                    r#"<tr><td class="num">{}</td><td class="risk {}">{}{accepted}</td><td>{}</td><td>{finding}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+                    r#"<tr><td class="num">{}</td><td class="risk {}">{}{accepted}</td><td class="id">{}</td><td>{finding}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
                     f.rank,
                     risk_class(f.risk),
                     f.risk.id().to_uppercase(),
