@@ -41,7 +41,7 @@ fn snapshots_of_the_text_formats_for_every_sample() {
 #[test]
 fn snapshots_of_html_sarif_and_json_for_one_sample() {
     let file = SAMPLES[2].1;
-    for format in ["html", "sarif", "json", "oscal"] {
+    for format in ["table", "html", "sarif", "json", "oscal"] {
         insta::assert_snapshot!(format!("{format}_comprehensive"), render(file, format));
     }
 }
