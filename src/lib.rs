@@ -19,6 +19,7 @@
 pub mod answers;
 pub mod ask_msp;
 pub mod bank;
+pub mod batch;
 pub mod diagnostic;
 pub mod diff;
 pub mod fsio;

@@ -415,26 +415,34 @@ impl TableRenderer {
     }
 
     fn write_portfolio(&self, out: &mut String, reports: &[Report]) {
-        let _ = writeln!(
-            out,
-            "{}",
-            self.bold(&format!(
-                "Portfolio: {} organisations, highest risk first",
-                reports.len()
-            ))
-        );
+        out.push_str(&self.portfolio_table(&portfolio::rows(reports), reports.len()));
+    }
+
+    /// The portfolio table for `rows` (worst first) out of `total` organisations.
+    pub fn portfolio_table(&self, rows: &[portfolio::PortfolioRow], total: usize) -> String {
+        let mut out = String::new();
+        let out = &mut out;
+        let title = if rows.len() < total {
+            format!(
+                "Portfolio: the {} highest-risk of {total} organisations",
+                rows.len()
+            )
+        } else {
+            format!("Portfolio: {total} organisations, highest risk first")
+        };
+        let _ = writeln!(out, "{}", self.bold(&title));
         let mut t = self.compact_table();
         t.set_header(self.header_cells(&[
             "Organisation",
             "Assessed",
             "Score",
             "Rating",
-            "MSP tier",
+            "Tier",
             "Crit",
             "High",
             "Unknown",
         ]));
-        for row in portfolio::rows(reports) {
+        for row in rows {
             let tier = match row.msp_tier {
                 crate::report::Tier::Undetermined => "?",
                 crate::report::Tier::Minimal => "minimal",
@@ -453,6 +461,9 @@ impl TableRenderer {
             ]);
         }
         // Only the organisation's name may wrap; dates, words and numbers stay whole.
+        if let Some(col) = t.column_mut(0) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(12)));
+        }
         for i in 1..8 {
             if let Some(col) = t.column_mut(i) {
                 col.set_constraint(ColumnConstraint::ContentWidth);
@@ -462,9 +473,10 @@ impl TableRenderer {
         self.paragraph(
             out,
             "",
-            "MSP tier: minimal, some or full (comprehensive) cybersecurity focus; ? = not determined. \
+            "Tier: the MSP's cybersecurity focus, minimal, some or full (comprehensive); ? = not determined. \
              Crit, High: open findings. Unknown: \"I don't know\" answers.",
         );
+        std::mem::take(out)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bad_answers;
 mod bank_commands;
+mod batch;
 mod check;
 mod diff_and_letter;
 mod embedded_bank;

@@ -87,7 +87,8 @@ Examples:
   msp-risk report answers.yaml --detailed --width 160
   msp-risk report answers.yaml --format markdown > report.md
   msp-risk report answers.yaml --output report.html --output findings.csv --output junit:ci.xml
-  msp-risk report clients/*.yaml              # one report each, then a portfolio table")]
+  msp-risk report clients/*.yaml              # one report each, then a portfolio table
+  msp-risk report clients/ --output-dir out --format html,csv   # batch: per client + portfolio.csv")]
     Report(ReportArgs),
 
     /// CI gate: exit 1 if the answers show what the policy forbids
@@ -160,13 +161,24 @@ pub struct InterviewArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Answers files (YAML); `-` reads standard input
-    #[arg(required = true, value_name = "FILE")]
+    /// Answers files, or folders (every *.yaml and *.yml inside, in sorted order); `-` reads
+    /// standard input
+    #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<String>,
 
-    /// Format for standard output, or for a single --output without a FORMAT: prefix
-    #[arg(long, short, value_enum)]
-    pub format: Option<FormatArg>,
+    /// Format for standard output, or for a single --output without a FORMAT: prefix; with
+    /// --output-dir, a comma-separated list of formats to write for each client
+    #[arg(long, short, value_enum, value_delimiter = ',')]
+    pub format: Vec<FormatArg>,
+
+    /// Batch mode: write each client's reports (one file per client and format) and
+    /// portfolio.csv into this folder, using every core; the portfolio is also printed
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+
+    /// No progress bar and no portfolio table on the terminal
+    #[arg(long, short)]
+    pub quiet: bool,
 
     /// Write a report file (atomically, owner-only) instead of printing; repeat for several.
     /// The format comes from FORMAT:PATH, or from the extension (.md .html .csv .json .xml
@@ -206,8 +218,8 @@ pub enum FormatArg {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Answers files (YAML); `-` reads standard input
-    #[arg(required = true, value_name = "FILE")]
+    /// Answers files, or folders (every *.yaml and *.yml inside); `-` reads standard input
+    #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<String>,
 
     /// Fail on any open finding at this risk level or above

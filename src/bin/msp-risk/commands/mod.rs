@@ -43,12 +43,16 @@ pub fn load_answers(file: &str, bank: &Bank) -> anyhow::Result<AnswersFile> {
     Ok(answers::load(&bytes, file, bank)?)
 }
 
-/// Loads every answers file, reporting each invalid one on standard error and going on with
-/// the others. Returns the good ones and whether any was bad.
-pub fn load_all(files: &[String], bank: &Bank) -> (Vec<AnswersFile>, bool) {
+/// Loads every answers file (folders expanded), reporting each invalid one on standard error
+/// and going on with the others. Returns the good ones and whether any was bad.
+pub fn load_all(args: &[String], bank: &Bank) -> (Vec<AnswersFile>, bool) {
+    let (inputs, problems) = msp_risk::batch::expand(args);
+    let mut any_bad = !problems.is_empty();
+    for (arg, why) in problems {
+        eprintln!("error: {}: {why}", msp_risk::sanitize::terminal_line(&arg));
+    }
     let mut good = Vec::new();
-    let mut any_bad = false;
-    for file in files {
+    for file in inputs.iter().map(|i| &i.path) {
         match load_answers(file, bank) {
             Ok(a) => good.push(a),
             Err(e) => {

@@ -12,6 +12,12 @@ use crate::cli::{Cli, FormatArg, LevelArg, ReportArgs};
 use crate::{settings, Exit};
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
+    if let Some(dir) = &args.output_dir {
+        return batch(cli, args, dir);
+    }
+    if args.format.len() > 1 {
+        bail!("several formats need --output-dir (a file per client and format), or one --output per format");
+    }
     // Check every output before doing any work, so a typo costs nothing.
     let outputs = outputs(args)?;
     let bank = settings::load_bank(cli)?;
@@ -37,7 +43,11 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
         })
     };
     if outputs.is_empty() {
-        let format = args.format.map_or(Format::Table, format_of);
+        let format = args
+            .format
+            .first()
+            .copied()
+            .map_or(Format::Table, format_of);
         super::emit(&render(format, false)?, None)?;
     } else {
         // Render everything first: a failure leaves no partial set of files.
@@ -101,7 +111,7 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, PathBuf)>> {
                 );
             }
         }
-        let format = match (prefixed, args.format, args.output.len()) {
+        let format = match (prefixed, args.format.first().copied(), args.output.len()) {
             (Some((f, _)), _, _) => f,
             (None, Some(f), 1) => format_of(f),
             _ => match Format::from_path(spec) {
@@ -118,4 +128,77 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, PathBuf)>> {
         out.push((format, path));
     }
     Ok(out)
+}
+
+/// Batch mode: every client's reports and the portfolio summary into one folder.
+fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<Exit> {
+    use std::io::IsTerminal;
+
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the output folder {}: {}",
+                terminal_line(&dir.display().to_string()),
+                msp_risk::diagnostic::describe_io(&e)
+            )
+        })?;
+    }
+    let bank = settings::load_bank(cli)?;
+    let today = settings::today(cli)?;
+    let (inputs, problems) = msp_risk::batch::expand(&args.files);
+    for (arg, why) in &problems {
+        eprintln!("error: {}: {why}", terminal_line(arg));
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let show_progress = !args.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
+    let bar = if show_progress {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} answers files, {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let options = msp_risk::batch::BatchOptions {
+        bank: &bank,
+        today,
+        formats: args.format.iter().copied().map(format_of).collect(),
+        render: RenderOptions {
+            table: settings::table_options(cli, true, args.detailed),
+            fail_on: level(args.fail_on),
+        },
+        out_dir: dir,
+        threads,
+        keep_worst: if args.quiet { 0 } else { 20 },
+    };
+    let summary = msp_risk::batch::run(&inputs, &options, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+
+    for (file, problem) in &summary.invalid {
+        // The problem already names the file and line.
+        let _ = file;
+        eprintln!("error: {}", terminal_line(problem));
+    }
+    if !args.quiet {
+        let table =
+            msp_risk::render::TableRenderer::new(settings::table_options(cli, false, false));
+        print!("{}", table.portfolio_table(&summary.worst, summary.scored));
+    }
+    eprintln!(
+        "{} answers file(s) scored, {} invalid; {} file(s) written in {}, summary in {}",
+        summary.scored,
+        summary.invalid.len() + problems.len(),
+        summary.files_written,
+        terminal_line(&dir.display().to_string()),
+        terminal_line(&summary.portfolio_csv.display().to_string())
+    );
+    Ok(if summary.invalid.is_empty() && problems.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Error
+    })
 }

@@ -1,0 +1,300 @@
+//! Many answers files at once: finding them, scoring them on every core, writing each
+//! client's reports and one portfolio summary.
+//!
+//! Output never depends on scheduling: files are numbered in input order (directories walked
+//! in sorted order), and everything is sorted by that number before it is written. Memory
+//! stays flat: each worker holds one client at a time; what is kept per file is one CSV line
+//! of the summary.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+
+use crate::answers;
+use crate::bank::Bank;
+use crate::diagnostic::{LoadError, WriteError};
+use crate::fsio;
+use crate::portfolio::{self, PortfolioRow};
+use crate::render::{Format, RenderOptions};
+use crate::scoring::score;
+
+/// One answers file to process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The path as it will be shown (`-` for standard input).
+    pub path: String,
+    /// The base name for this client's output files, unique within the run.
+    pub name: String,
+}
+
+/// Expands files and directories into answers files: a directory gives every `*.yaml` and
+/// `*.yml` below it (hidden files and folders skipped), in sorted order; `-` is standard
+/// input. Returns the inputs, and the arguments that could not be read with why.
+pub fn expand(args: &[String]) -> (Vec<Input>, Vec<(String, String)>) {
+    let mut paths: Vec<(String, String)> = Vec::new(); // (path, name before de-duplication)
+    let mut problems = Vec::new();
+    for arg in args {
+        let path = Path::new(arg);
+        if arg == "-" {
+            paths.push((arg.clone(), "stdin".to_string()));
+        } else if path.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = walk(path, &mut found) {
+                problems.push((arg.clone(), crate::diagnostic::describe_io(&e)));
+            }
+            for file in found {
+                let relative = file.strip_prefix(path).unwrap_or(&file);
+                paths.push((file.display().to_string(), flat_name(relative)));
+            }
+        } else {
+            paths.push((
+                arg.clone(),
+                flat_name(Path::new(path.file_name().unwrap_or(path.as_os_str()))),
+            ));
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut inputs = Vec::with_capacity(paths.len());
+    let mut unique_paths = HashSet::new();
+    for (path, name) in paths {
+        if !unique_paths.insert(path.clone()) {
+            continue; // the same file named twice is processed once
+        }
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while !seen.insert(candidate.clone()) {
+            candidate = format!("{name}-{n}");
+            n += 1;
+        }
+        inputs.push(Input {
+            path,
+            name: candidate,
+        });
+    }
+    (inputs, problems)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<(String, PathBuf, bool)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let is_dir = e.file_type().ok()?.is_dir();
+            (!name.starts_with('.')).then(|| (name, e.path(), is_dir))
+        })
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, is_dir) in entries {
+        if is_dir {
+            walk(&path, out)?;
+        } else {
+            let lower = name.to_ascii_lowercase();
+            if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `east/acme.yaml` becomes `east_acme`: a file name safe in any folder.
+fn flat_name(relative: &Path) -> String {
+    let text = relative.with_extension("").display().to_string();
+    let name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = name.trim_matches(['.', '_']).to_string();
+    if name.is_empty() {
+        "client".to_string()
+    } else {
+        name
+    }
+}
+
+/// The file extension each format gets in an output folder.
+pub fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Table => "txt",
+        Format::Json => "json",
+        Format::Markdown => "md",
+        Format::Html => "html",
+        Format::Csv => "csv",
+        Format::Junit => "junit.xml",
+        Format::Sarif => "sarif",
+        Format::Oscal => "oscal.json",
+    }
+}
+
+/// What a batch run needs.
+pub struct BatchOptions<'a> {
+    /// The bank every file is scored with.
+    pub bank: &'a Bank,
+    /// The evaluation date.
+    pub today: NaiveDate,
+    /// Per-client formats to write.
+    pub formats: Vec<Format>,
+    /// Options for the renderers.
+    pub render: RenderOptions,
+    /// Where the outputs go.
+    pub out_dir: &'a Path,
+    /// Worker threads.
+    pub threads: usize,
+    /// How many of the worst clients to keep for the summary table.
+    pub keep_worst: usize,
+}
+
+/// What a batch run did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Files scored.
+    pub scored: usize,
+    /// Files that could not be used: (file, first problem).
+    pub invalid: Vec<(String, String)>,
+    /// The worst clients, worst first.
+    pub worst: Vec<PortfolioRow>,
+    /// Where the portfolio summary was written.
+    pub portfolio_csv: PathBuf,
+    /// How many files were written, summary included.
+    pub files_written: usize,
+}
+
+struct Shared {
+    /// (rank key, input index, summary CSV line) for every file.
+    lines: Vec<(u64, usize, String)>,
+    worst: Vec<(u64, usize, PortfolioRow)>,
+    invalid: Vec<(usize, String, String)>,
+    written: usize,
+    error: Option<WriteError>,
+}
+
+/// Scores every input on `threads` workers, writes each client's outputs and
+/// `portfolio.csv` into the output folder, and calls `progress` after each file.
+pub fn run(
+    inputs: &[Input],
+    opts: &BatchOptions<'_>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Summary, WriteError> {
+    let next = AtomicUsize::new(0);
+    let shared = Mutex::new(Shared {
+        lines: Vec::with_capacity(inputs.len()),
+        worst: Vec::new(),
+        invalid: Vec::new(),
+        written: 0,
+        error: None,
+    });
+    let lock = || shared.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|scope| {
+        for _ in 0..opts.threads.max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(i) else { break };
+                if lock().error.is_some() {
+                    break;
+                }
+                match process(input, opts) {
+                    Ok((row, written)) => {
+                        let key = row.rank_key();
+                        let line = row.csv_line();
+                        let mut s = lock();
+                        s.written += written;
+                        s.lines.push((key, i, line));
+                        if opts.keep_worst > 0 {
+                            s.worst.push((key, i, row));
+                            if s.worst.len() > opts.keep_worst * 2 {
+                                s.worst.sort_by_key(|(k, i, _)| (*k, *i));
+                                s.worst.truncate(opts.keep_worst);
+                            }
+                        }
+                    }
+                    Err(Failure::Input(message)) => {
+                        let line = portfolio::invalid_csv_line(&input.path, &message);
+                        let mut s = lock();
+                        s.lines.push((0, i, line));
+                        s.invalid.push((i, input.path.clone(), message));
+                    }
+                    Err(Failure::Write(e)) => {
+                        lock().error.get_or_insert(e);
+                    }
+                }
+                progress();
+            });
+        }
+    });
+    let mut s = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = s.error {
+        return Err(e);
+    }
+    s.lines.sort_by_key(|(k, i, _)| (*k, *i));
+    let mut csv = String::from("\u{FEFF}");
+    csv.push_str(PortfolioRow::CSV_HEADER);
+    csv.push_str("\r\n");
+    for (_, _, line) in &s.lines {
+        csv.push_str(line);
+        csv.push_str("\r\n");
+    }
+    let portfolio_csv = opts.out_dir.join("portfolio.csv");
+    fsio::write_atomic(&portfolio_csv, csv.as_bytes())?;
+    s.worst.sort_by_key(|(k, i, _)| (*k, *i));
+    s.worst.truncate(opts.keep_worst);
+    s.invalid.sort_by_key(|(i, _, _)| *i);
+    Ok(Summary {
+        scored: s.lines.len() - s.invalid.len(),
+        invalid: s.invalid.into_iter().map(|(_, f, m)| (f, m)).collect(),
+        worst: s.worst.into_iter().map(|(_, _, r)| r).collect(),
+        portfolio_csv,
+        files_written: s.written + 1,
+    })
+}
+
+enum Failure {
+    Input(String),
+    Write(WriteError),
+}
+
+fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usize), Failure> {
+    let first_problem = |e: LoadError| match e.diagnostics().first() {
+        Some(d) => Failure::Input(d.to_string()),
+        None => Failure::Input(e.to_string()),
+    };
+    let bytes = fsio::read_limited(&input.path).map_err(first_problem)?;
+    let answers = answers::load(&bytes, &input.path, opts.bank).map_err(first_problem)?;
+    let report = score(opts.bank, &answers, opts.today);
+    let mut written = 0;
+    for format in &opts.formats {
+        let text = format
+            .renderer(opts.render)
+            .render(&report)
+            .map_err(|e| Failure::Input(e.to_string()))?;
+        let path = opts
+            .out_dir
+            .join(format!("{}.{}", input.name, extension(*format)));
+        fsio::write_atomic(&path, text.as_bytes()).map_err(Failure::Write)?;
+        written += 1;
+    }
+    Ok((portfolio::row(&report), written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_flat_and_unique() {
+        assert_eq!(flat_name(Path::new("east/acme.yaml")), "east_acme");
+        assert_eq!(
+            flat_name(Path::new("Dental Co (2026).yml")),
+            "Dental_Co__2026"
+        );
+        assert_eq!(flat_name(Path::new("...yaml")), "client");
+    }
+}
