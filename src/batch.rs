@@ -44,6 +44,11 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<(String, String)>) {
             let mut found = Vec::new();
             if let Err(e) = walk(path, &mut found) {
                 problems.push((arg.clone(), crate::diagnostic::describe_io(&e)));
+            } else if found.is_empty() {
+                problems.push((
+                    arg.clone(),
+                    "no answers files (*.yaml, *.yml) in this folder".to_string(),
+                ));
             }
             for file in found {
                 let relative = file.strip_prefix(path).unwrap_or(&file);

@@ -164,9 +164,14 @@ fn missing_files_and_folders_are_clear_errors() {
         stderr_of(&out),
         "error: no/such/answers.yaml: no such file or folder; check the path\n"
     );
-    let out = msp().args(["report", "tests"]).output().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let out = msp().arg("report").arg(empty.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("tests: this is a folder, not a file"));
+    assert!(
+        stderr_of(&out).contains("no answers files (*.yaml, *.yml) in this folder"),
+        "{}",
+        stderr_of(&out)
+    );
 }
 
 #[test]
