@@ -261,6 +261,30 @@ pub fn run(
     })
 }
 
+/// Reads and parses every input with the same YAML parser and threads as [`run`], and does
+/// nothing else: the floor a batch run is measured against (see BENCHMARKS.md). Returns how
+/// many files parsed.
+#[doc(hidden)]
+pub fn parse_floor(inputs: &[Input], threads: usize) -> usize {
+    let next = AtomicUsize::new(0);
+    let parsed = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                while let Some(input) = inputs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let ok = fsio::read_limited(&input.path)
+                        .ok()
+                        .is_some_and(|bytes| crate::yaml::parse(&bytes, &input.path).is_ok());
+                    if ok {
+                        parsed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    parsed.into_inner()
+}
+
 enum Failure {
     Input(String),
     Write(WriteError),

@@ -94,7 +94,7 @@ fn change(question: &str, old: Option<&Finding>, new: Option<&Finding>) -> Findi
     let any = new.or(old);
     FindingChange {
         question: question.to_string(),
-        finding: any.map(|f| f.finding.clone()).unwrap_or_default(),
+        finding: any.map(|f| f.finding.to_string()).unwrap_or_default(),
         old_risk: old.map(|f| f.risk),
         new_risk: new.map(|f| f.risk),
         old_answer: old.map(|f| f.answer_label.clone()),
@@ -154,7 +154,7 @@ pub fn compare(old: &Report, new: &Report) -> Diff {
         if score.old != score.new {
             diff.domains.push(DomainChange {
                 id: d.id.clone(),
-                title: d.title.clone(),
+                title: d.title.to_string(),
                 score,
             });
         }

@@ -5,6 +5,8 @@
 //! `schema_version`. Every score carries its inputs (`possible`, `lost`, and each finding's
 //! `weight` and `gap`), so any number can be re-derived by hand from the answers.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::bank::{Consequence, Gap, Reference, Severity, WhoActs};
@@ -88,15 +90,15 @@ pub struct QuestionResult {
     /// Domain id.
     pub domain: String,
     /// Domain title.
-    pub domain_title: String,
+    pub domain_title: Arc<str>,
     /// The question.
-    pub text: String,
+    pub text: Arc<str>,
     /// Why it matters.
-    pub why: String,
+    pub why: Arc<str>,
     /// What to do about a gap.
-    pub recommendation: String,
+    pub recommendation: Arc<str>,
     /// The short statement of a gap.
-    pub finding: String,
+    pub finding: Arc<str>,
     /// Its severity.
     pub severity: Severity,
     /// What became of it.
@@ -112,7 +114,7 @@ pub struct QuestionResult {
     /// Column of the answer in the answers file.
     pub column: u64,
     /// Where the guidance says so.
-    pub references: Vec<Reference>,
+    pub references: Arc<[Reference]>,
 }
 
 /// What became of one question.
@@ -291,7 +293,7 @@ pub struct DomainScore {
     /// Domain id.
     pub id: String,
     /// Domain title.
-    pub title: String,
+    pub title: Arc<str>,
     /// Its score and inputs.
     #[serde(flatten)]
     pub score: Score,
@@ -313,11 +315,11 @@ pub struct Finding {
     /// The domain id.
     pub domain: String,
     /// The domain title.
-    pub domain_title: String,
+    pub domain_title: Arc<str>,
     /// What is wrong, in a few words.
-    pub finding: String,
+    pub finding: Arc<str>,
     /// The question, as asked.
-    pub question_text: String,
+    pub question_text: Arc<str>,
     /// Risk level: the severity for a full gap, one lower for a partial gap.
     pub risk: Severity,
     /// The question's severity.
@@ -336,13 +338,13 @@ pub struct Finding {
     /// checked.
     pub unverified: bool,
     /// What to do.
-    pub recommendation: String,
+    pub recommendation: Arc<str>,
     /// Who usually acts.
     pub who_acts: WhoActs,
     /// What the gap can lead to.
     pub consequences: Vec<Consequence>,
     /// Where the guidance says so.
-    pub references: Vec<Reference>,
+    pub references: Arc<[Reference]>,
     /// The note given with the answer.
     pub note: Option<String>,
     /// The evidence given with the answer.
@@ -395,7 +397,7 @@ pub struct Unanswered {
     /// Domain id.
     pub domain: String,
     /// The question.
-    pub text: String,
+    pub text: Arc<str>,
     /// Its severity, to show what is at stake.
     pub severity: Severity,
 }

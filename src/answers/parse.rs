@@ -226,7 +226,8 @@ fn answer_record(
 
 fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Answer> {
     let q = bank.question(id)?;
-    let allowed = q.allowed_answers().join(", ");
+    // Only needed for a message: worked out when there is one.
+    let allowed = || q.allowed_answers().join(", ");
     let word = match &node.value {
         Value::Null => return None,
         Value::Str(s) if s.trim().is_empty() => return None,
@@ -237,7 +238,8 @@ fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Ans
                 node.pos,
                 "invalid-answer",
                 format!(
-                    "`{b}` is not an answer to {id}; write one of: {allowed}{}",
+                    "`{b}` is not an answer to {id}; write one of: {}{}",
+                    allowed(),
                     if *b {
                         " (`yes` rather than `true`)"
                     } else {
@@ -252,8 +254,9 @@ fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Ans
                 node.pos,
                 "invalid-answer",
                 format!(
-                    "the answer to {id} should be one word, but is {}; write one of: {allowed}",
-                    other.kind_name()
+                    "the answer to {id} should be one word, but is {}; write one of: {}",
+                    other.kind_name(),
+                    allowed()
                 ),
             );
             return None;
@@ -270,9 +273,10 @@ fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Ans
             node.pos,
             "invalid-answer",
             format!(
-                "`{}` is not an answer to {id} ({}); write one of: {allowed}{hint}",
+                "`{}` is not an answer to {id} ({}); write one of: {}{hint}",
                 ellipsize(&word, 40),
-                q.kind.phrase()
+                q.kind.phrase(),
+                allowed()
             ),
         );
     }

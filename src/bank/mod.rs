@@ -11,6 +11,7 @@ mod validate;
 mod vocab;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use builtin::{builtin, BUILTIN_NAME, BUILTIN_YAML};
 pub use vocab::{Consequence, Evidence, Gap, Kind, Owner, Severity, WhoActs, YesNo};
@@ -58,7 +59,7 @@ pub struct Domain {
     /// Short upper-case id, the prefix of its questions' ids.
     pub id: String,
     /// Title shown to people.
-    pub title: String,
+    pub title: Arc<str>,
     /// Shown when the interview enters the domain.
     pub description: String,
     /// Indexes into [`Bank::questions`].
@@ -74,22 +75,22 @@ pub struct Question {
     pub domain: usize,
     /// What kind of answer it takes.
     pub kind: Kind,
-    /// The question, in plain words.
-    pub text: String,
+    /// The question, in plain words. (Shared text: reports clone these cheaply.)
+    pub text: Arc<str>,
     /// Why it matters to the business.
-    pub why: String,
+    pub why: Arc<str>,
     /// A short statement of the gap, used as the finding's title.
-    pub finding: String,
+    pub finding: Arc<str>,
     /// How bad a full gap is.
     pub severity: Severity,
     /// What a gap can lead to.
     pub consequences: Vec<Consequence>,
     /// What to do about a gap.
-    pub recommendation: String,
+    pub recommendation: Arc<str>,
     /// Who usually acts on a gap.
     pub who_acts: WhoActs,
     /// Where the guidance says so.
-    pub references: Vec<Reference>,
+    pub references: Arc<[Reference]>,
     /// Whether "does not apply to us" is allowed.
     pub allow_na: bool,
     /// Makes this a follow-up, asked only when an earlier answer matches.

@@ -115,7 +115,7 @@ fn domain(node: &Node, ctx: &mut Ctx, bank: &mut Bank, spans: &mut Spans) {
     let mut f = f.renamed(&format!("domain {id}"));
     let domain_index = bank.domains.len();
     let mut d = Domain {
-        title: f.text(ctx, "title").unwrap_or_default(),
+        title: f.text(ctx, "title").unwrap_or_default().into(),
         description: f.text_opt(ctx, "description").unwrap_or_default(),
         questions: Vec::new(),
         id,
@@ -240,14 +240,14 @@ fn question(
     }
     let q = Question {
         kind,
-        text: f.text(ctx, "text").unwrap_or_default(),
-        why: f.text(ctx, "why").unwrap_or_default(),
-        finding: f.text(ctx, "finding").unwrap_or_default(),
+        text: f.text(ctx, "text").unwrap_or_default().into(),
+        why: f.text(ctx, "why").unwrap_or_default().into(),
+        finding: f.text(ctx, "finding").unwrap_or_default().into(),
         severity,
         consequences,
-        recommendation: f.text(ctx, "recommendation").unwrap_or_default(),
+        recommendation: f.text(ctx, "recommendation").unwrap_or_default().into(),
         who_acts,
-        references,
+        references: references.into(),
         allow_na,
         when,
         area,

@@ -159,7 +159,7 @@ impl<'b> Interview<'b> {
             last_domain = Some(q.domain);
             let action = prompter.question(&self.screen(
                 q,
-                domain.title.as_str(),
+                &domain.title,
                 intro,
                 !history.is_empty(),
             ))?;

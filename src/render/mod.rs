@@ -177,7 +177,7 @@ pub fn finding_title(f: &crate::report::Finding) -> String {
     } else if f.gap == crate::bank::Gap::Partial {
         format!("{} (partly)", f.finding)
     } else {
-        f.finding.clone()
+        f.finding.to_string()
     }
 }
 

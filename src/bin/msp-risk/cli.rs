@@ -139,6 +139,15 @@ Example:
         kind: SchemaKind,
     },
 
+    /// Benchmark baseline: read and parse answers files with the same parser and threads as
+    /// a batch run, and do nothing else (see BENCHMARKS.md)
+    #[command(name = "parse-floor", hide = true)]
+    ParseFloor {
+        /// Files or folders
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+
     /// Look at, check and copy the questionnaire bank
     #[command(
         subcommand,

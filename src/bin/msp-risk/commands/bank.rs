@@ -112,7 +112,7 @@ fn list(bank: &Bank, width: usize) -> String {
 fn show(bank: &Bank, q: &Question, width: usize) -> String {
     let domain = bank.domain_of(q);
     let mut rows: Vec<(&str, String)> = vec![
-        ("Question", q.text.clone()),
+        ("Question", q.text.to_string()),
         ("Domain", format!("{} {}", domain.id, domain.title)),
         ("Kind", q.kind.label().to_string()),
     ];
@@ -147,13 +147,13 @@ fn show(bank: &Bank, q: &Question, width: usize) -> String {
         "Severity",
         format!("{} (weight {})", q.severity.id(), q.severity.weight()),
     ));
-    rows.push(("Why it matters", q.why.clone()));
-    rows.push(("Gap means", q.finding.clone()));
-    rows.push(("What to do", q.recommendation.clone()));
+    rows.push(("Why it matters", q.why.to_string()));
+    rows.push(("Gap means", q.finding.to_string()));
+    rows.push(("What to do", q.recommendation.to_string()));
     rows.push(("Who acts", q.who_acts.label().to_string()));
     let consequences: Vec<&str> = q.consequences.iter().map(|c| c.label()).collect();
     rows.push(("Guards against", consequences.join("; ")));
-    for r in &q.references {
+    for r in q.references.iter() {
         let title = bank.source(&r.source).map_or("", |s| s.title.as_str());
         let mut text = format!(
             "{} {}, section \"{}\"; evidence {} ({})",

@@ -26,6 +26,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(args) => template::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
         Command::AskMsp(args) => ask_msp::run(&cli, args),
+        Command::ParseFloor { files } => {
+            let (inputs, _) = msp_risk::batch::expand(files);
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let parsed = msp_risk::batch::parse_floor(&inputs, threads);
+            eprintln!("{parsed} of {} file(s) parsed", inputs.len());
+            Ok(Exit::Success)
+        }
         Command::Schema { kind } => {
             let schema = match kind {
                 crate::cli::SchemaKind::Report => msp_risk::report::json_schema(),
