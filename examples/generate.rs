@@ -32,8 +32,28 @@ impl Rng {
     }
 }
 
-const NAMES: &[&str] = &["Lakeside", "Harbor", "Summit", "Maple", "Granite", "Riverside", "Oak & Ash", "Bluebird", "Northgate", "Cedar"];
-const KINDS: &[&str] = &["Dental", "Accounting", "Law Office", "Veterinary Clinic", "Engineering", "Bakery", "Pharmacy", "Architects"];
+const NAMES: &[&str] = &[
+    "Lakeside",
+    "Harbor",
+    "Summit",
+    "Maple",
+    "Granite",
+    "Riverside",
+    "Oak & Ash",
+    "Bluebird",
+    "Northgate",
+    "Cedar",
+];
+const KINDS: &[&str] = &[
+    "Dental",
+    "Accounting",
+    "Law Office",
+    "Veterinary Clinic",
+    "Engineering",
+    "Bakery",
+    "Pharmacy",
+    "Architects",
+];
 const NOTES: &[&str] = &[
     "asked the MSP: \"we'll check\"",
     "contract says: see schedule B # not attached",
@@ -49,7 +69,10 @@ const NOTES: &[&str] = &[
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let count: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or_else(|| usage());
+    let count: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| usage());
     let dir = PathBuf::from(args.get(1).unwrap_or_else(|| usage()));
     let seed = args
         .iter()
@@ -83,13 +106,17 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
         bank_version: bank.version.clone(),
         organization: Some(format!("{} {} #{n}", rng.pick(NAMES), rng.pick(KINDS))),
         assessed_by: Some("Generated Assessor".to_string()),
-        assessed_on: answers::parse_date(&format!("2026-{:02}-{:02}", 1 + rng.next() % 11, 1 + rng.next() % 28)),
+        assessed_on: answers::parse_date(&format!(
+            "2026-{:02}-{:02}",
+            1 + rng.next() % 11,
+            1 + rng.next() % 28
+        )),
         answers: Vec::new(),
         accepted_risks: Vec::new(),
     };
     for (i, q) in bank.questions.iter().enumerate() {
         // Answer a question only when it applies given the answers so far.
-        let applies = applicable(bank, |id| file.answer(id).cloned());
+        let applies = applicable(bank, |id| file.answer(id));
         if !applies[i] || rng.unit() < 0.03 {
             continue;
         }
@@ -100,10 +127,18 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
             Kind::YesNo if roll < maturity => Answer::YesNo(YesNo::Yes),
             Kind::YesNo if roll < maturity + 0.15 => Answer::YesNo(YesNo::Partial),
             Kind::YesNo => Answer::YesNo(YesNo::No),
-            Kind::Ownership if roll < maturity => Answer::Owner(*rng.pick(&[Owner::Msp, Owner::Shared, Owner::Us])),
-            Kind::Ownership => Answer::Owner(*rng.pick(&[Owner::Nobody, Owner::Vendor, Owner::Msp])),
+            Kind::Ownership if roll < maturity => {
+                Answer::Owner(*rng.pick(&[Owner::Msp, Owner::Shared, Owner::Us]))
+            }
+            Kind::Ownership => {
+                Answer::Owner(*rng.pick(&[Owner::Nobody, Owner::Vendor, Owner::Msp]))
+            }
             Kind::Choice => {
-                let index = if roll < maturity { 0 } else { (rng.next() as usize) % q.options.len() };
+                let index = if roll < maturity {
+                    0
+                } else {
+                    (rng.next() as usize) % q.options.len()
+                };
                 Answer::Choice(q.options[index].id.clone())
             }
         };
@@ -119,9 +154,14 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
     }
     // Accept one or two gaps now and then; some acceptances have already expired.
     for record in file.answers.clone() {
-        let Some(q) = bank.question(&record.question) else { continue };
+        let Some(q) = bank.question(&record.question) else {
+            continue;
+        };
         let gap = record.answer.as_ref().and_then(|a| q.gap(a));
-        if matches!(gap, Some(bank::Gap::Full)) && rng.unit() < 0.04 && file.accepted_risks.len() < 2 {
+        if matches!(gap, Some(bank::Gap::Full))
+            && rng.unit() < 0.04
+            && file.accepted_risks.len() < 2
+        {
             file.accepted_risks.push(AcceptedRisk {
                 question: record.question.clone(),
                 justification: "compensating control: \"manual review\" until renewal".to_string(),

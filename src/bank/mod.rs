@@ -132,6 +132,9 @@ pub struct Condition {
     pub question: String,
     /// Answer ids that open the follow-up.
     pub answer_in: Vec<String>,
+    /// The earlier question's position in [`Bank::questions`], resolved when the bank is
+    /// loaded (so scoring never looks ids up).
+    pub parent: usize,
 }
 
 /// One option of a choice question.

@@ -325,6 +325,7 @@ fn condition(node: &Node, ctx: &mut Ctx, what: &str) -> Option<Condition> {
     Some(Condition {
         question,
         answer_in,
+        parent: usize::MAX,
     })
 }
 

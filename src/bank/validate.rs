@@ -163,6 +163,11 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
         check_question(q, s, &source_ids, ctx);
     }
     check_conditions(bank, &index, spans, ctx);
+    for q in &mut bank.questions {
+        if let Some(cond) = &mut q.when {
+            cond.parent = index.get(&cond.question).copied().unwrap_or(usize::MAX);
+        }
+    }
     bank.index = index;
 }
 

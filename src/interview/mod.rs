@@ -96,7 +96,7 @@ impl<'b> Interview<'b> {
     }
 
     fn applies(&self) -> Vec<bool> {
-        applicable(self.bank, |id| self.answers.answer(id).cloned())
+        applicable(self.bank, |id| self.answers.answer(id))
     }
 
     fn unanswered(&self, i: usize) -> bool {
@@ -157,12 +157,8 @@ impl<'b> Interview<'b> {
             let intro = (last_domain != Some(q.domain) && !domain.description.is_empty())
                 .then_some(domain.description.as_str());
             last_domain = Some(q.domain);
-            let action = prompter.question(&self.screen(
-                q,
-                &domain.title,
-                intro,
-                !history.is_empty(),
-            ))?;
+            let action =
+                prompter.question(&self.screen(q, &domain.title, intro, !history.is_empty()))?;
             match action {
                 Action::Answer(word) => {
                     let Some(answer) = q.parse_answer(&word) else {

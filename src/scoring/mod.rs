@@ -16,17 +16,17 @@ use crate::report::*;
 
 /// Which questions apply, given the answers: a follow-up applies only when the question it
 /// follows applies and was answered with one of the answers in its condition.
-pub fn applicable(bank: &Bank, answer_of: impl Fn(&str) -> Option<Answer>) -> Vec<bool> {
+pub fn applicable<'a>(bank: &Bank, answer_of: impl Fn(&str) -> Option<&'a Answer>) -> Vec<bool> {
     let mut applies = Vec::with_capacity(bank.questions.len());
     for q in &bank.questions {
         let yes = match &q.when {
             None => true,
-            Some(cond) => bank.position(&cond.question).is_some_and(|p| {
-                // Validation guarantees parents come first, so `applies[p]` exists.
-                applies.get(p).copied().unwrap_or(false)
+            // Validation guarantees parents come first, so `applies[parent]` exists.
+            Some(cond) => {
+                applies.get(cond.parent).copied().unwrap_or(false)
                     && answer_of(&cond.question)
                         .is_some_and(|a| cond.answer_in.iter().any(|w| w == a.id()))
-            }),
+            }
         };
         applies.push(yes);
     }
@@ -41,7 +41,7 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
         .iter()
         .map(|r| (r.question.as_str(), r))
         .collect();
-    let answer_of = |id: &str| records.get(id).and_then(|r| r.answer.clone());
+    let answer_of = |id: &str| records.get(id).and_then(|r| r.answer.as_ref());
     let applies = applicable(bank, answer_of);
 
     let mut notes = Vec::new();
@@ -250,7 +250,11 @@ struct DomainTotals {
     unknown: u32,
 }
 
-fn not_asked_note(bank: &Bank, q: &Question, answer_of: &dyn Fn(&str) -> Option<Answer>) -> String {
+fn not_asked_note<'a>(
+    bank: &Bank,
+    q: &Question,
+    answer_of: &dyn Fn(&str) -> Option<&'a Answer>,
+) -> String {
     let Some(cond) = &q.when else {
         return format!("The answer to {} is ignored.", q.id);
     };
@@ -341,10 +345,10 @@ fn rank(findings: &mut [Finding], bank: &Bank) {
     }
 }
 
-fn responsibilities(
+fn responsibilities<'a>(
     bank: &Bank,
     applies: &[bool],
-    answer_of: &dyn Fn(&str) -> Option<Answer>,
+    answer_of: &dyn Fn(&str) -> Option<&'a Answer>,
 ) -> Vec<Responsibility> {
     bank.questions
         .iter()
@@ -366,9 +370,8 @@ fn responsibilities(
                 },
                 Some(_) => ResponsibilityStatus::Covered,
             };
-            let label_of = |qid: &str, a: &Option<Answer>| {
-                a.as_ref()
-                    .and_then(|a| bank.question(qid).map(|q| q.answer_label(a).to_string()))
+            let label_of = |qid: &str, a: &Option<&Answer>| {
+                a.and_then(|a| bank.question(qid).map(|q| q.answer_label(a).to_string()))
                     .unwrap_or_default()
             };
             Responsibility {

@@ -12,10 +12,10 @@
 use crate::bank::{Answer, Bank, Gap};
 use crate::report::{Indicator, IndicatorStatus, Tier, TierAssessment};
 
-pub(super) fn assess(
+pub(super) fn assess<'a>(
     bank: &Bank,
     applies: &[bool],
-    answer_of: &dyn Fn(&str) -> Option<Answer>,
+    answer_of: &dyn Fn(&str) -> Option<&'a Answer>,
 ) -> TierAssessment {
     let mut indicators = Vec::new();
     for (q, _) in bank.questions.iter().zip(applies).filter(|(_, &a)| a) {
