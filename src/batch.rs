@@ -7,6 +7,7 @@
 //! of the summary.
 
 use std::collections::HashSet;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -21,26 +22,44 @@ use crate::portfolio::{self, PortfolioRow};
 use crate::render::{Format, RenderOptions};
 use crate::scoring::score;
 
-/// One answers file to process.
+/// One answers file to process. Kept small: a batch holds one per file for the whole run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     /// The path as it will be shown (`-` for standard input).
-    pub path: String,
-    /// The base name for this client's output files, unique within the run.
-    pub name: String,
+    pub path: Box<str>,
+    /// Bytes of `path` before the part that names the client.
+    root: u32,
+    /// Set when another input flattens to the same name: 2, 3, ...
+    suffix: u32,
+}
+
+impl Input {
+    /// The base name for this client's output files, unique within the run:
+    /// `east/acme.yaml` under the folder given becomes `east_acme`.
+    pub fn name(&self) -> String {
+        let base = if &*self.path == "-" {
+            "stdin".to_string()
+        } else {
+            flat_name(Path::new(
+                self.path.get(self.root as usize..).unwrap_or(&self.path),
+            ))
+        };
+        match self.suffix {
+            0 => base,
+            n => format!("{base}-{n}"),
+        }
+    }
 }
 
 /// Expands files and directories into answers files: a directory gives every `*.yaml` and
 /// `*.yml` below it (hidden files and folders skipped), in sorted order; `-` is standard
 /// input. Returns the inputs, and the arguments that could not be read with why.
 pub fn expand(args: &[String]) -> (Vec<Input>, Vec<(String, String)>) {
-    let mut paths: Vec<(String, String)> = Vec::new(); // (path, name before de-duplication)
+    let mut inputs: Vec<Input> = Vec::new();
     let mut problems = Vec::new();
     for arg in args {
         let path = Path::new(arg);
-        if arg == "-" {
-            paths.push((arg.clone(), "stdin".to_string()));
-        } else if path.is_dir() {
+        if path.is_dir() {
             let mut found = Vec::new();
             if let Err(e) = walk(path, &mut found) {
                 problems.push((arg.clone(), crate::diagnostic::describe_io(&e)));
@@ -50,56 +69,63 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<(String, String)>) {
                     "no answers files (*.yaml, *.yml) in this folder".to_string(),
                 ));
             }
+            let root = arg.len() + usize::from(!arg.ends_with(std::path::MAIN_SEPARATOR));
             for file in found {
-                let relative = file.strip_prefix(path).unwrap_or(&file);
-                paths.push((file.display().to_string(), flat_name(relative)));
+                inputs.push(Input {
+                    root: u32::try_from(root).unwrap_or(0),
+                    path: file.into_boxed_str(),
+                    suffix: 0,
+                });
             }
         } else {
-            paths.push((
-                arg.clone(),
-                flat_name(Path::new(path.file_name().unwrap_or(path.as_os_str()))),
-            ));
+            let name_start = arg.rfind(std::path::MAIN_SEPARATOR).map_or(0, |i| i + 1);
+            inputs.push(Input {
+                path: arg.clone().into_boxed_str(),
+                root: u32::try_from(name_start).unwrap_or(0),
+                suffix: 0,
+            });
         }
     }
-    let mut seen = HashSet::new();
-    let mut inputs = Vec::with_capacity(paths.len());
-    let mut unique_paths = HashSet::new();
-    for (path, name) in paths {
-        if !unique_paths.insert(path.clone()) {
-            continue; // the same file named twice is processed once
-        }
-        let mut candidate = name.clone();
-        let mut n = 2;
-        while !seen.insert(candidate.clone()) {
-            candidate = format!("{name}-{n}");
+    // The same file named twice is processed once; two files that flatten to the same name
+    // get numbered. Hashes keep these checks small for very large batches (a collision of
+    // hashes only adds a number to a name).
+    let hash = |s: &str| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        s.hash(&mut h);
+        h.finish()
+    };
+    let mut seen = HashSet::with_capacity(inputs.len());
+    inputs.retain(|i| seen.insert(hash(&i.path)));
+    seen.clear();
+    for input in &mut inputs {
+        let mut n = 1;
+        while !seen.insert(hash(&input.name())) {
             n += 1;
+            input.suffix = n;
         }
-        inputs.push(Input {
-            path,
-            name: candidate,
-        });
     }
     (inputs, problems)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<(String, PathBuf, bool)> = std::fs::read_dir(dir)?
+fn walk(dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    let mut entries: Vec<(String, bool)> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let is_dir = e.file_type().ok()?.is_dir();
-            (!name.starts_with('.')).then(|| (name, e.path(), is_dir))
+            let lower = name.to_ascii_lowercase();
+            let wanted = is_dir || lower.ends_with(".yaml") || lower.ends_with(".yml");
+            (wanted && !name.starts_with('.')).then_some((name, is_dir))
         })
         .collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, path, is_dir) in entries {
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, is_dir) in entries {
+        let path = dir.join(&name);
         if is_dir {
             walk(&path, out)?;
         } else {
-            let lower = name.to_ascii_lowercase();
-            if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-                out.push(path);
-            }
+            out.push(path.display().to_string());
         }
     }
     Ok(())
@@ -174,8 +200,11 @@ pub struct Summary {
 }
 
 struct Shared {
-    /// (rank key, input index, summary CSV line) for every file.
-    lines: Vec<(u64, usize, String)>,
+    /// (rank key, input index, offset and length of its summary CSV line in `spill`).
+    lines: Vec<(u64, u32, u64, u32)>,
+    /// Summary lines as they come, in any order; sorted into portfolio.csv at the end.
+    spill: std::io::BufWriter<std::fs::File>,
+    spilled: u64,
     worst: Vec<(u64, usize, PortfolioRow)>,
     invalid: Vec<(usize, String, String)>,
     written: usize,
@@ -190,8 +219,14 @@ pub fn run(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Summary, WriteError> {
     let next = AtomicUsize::new(0);
+    let write_err = |cause| WriteError {
+        path: "a temporary file".to_string(),
+        cause,
+    };
     let shared = Mutex::new(Shared {
         lines: Vec::with_capacity(inputs.len()),
+        spill: std::io::BufWriter::new(tempfile::tempfile().map_err(write_err)?),
+        spilled: 0,
         worst: Vec::new(),
         invalid: Vec::new(),
         written: 0,
@@ -212,7 +247,7 @@ pub fn run(
                         let line = row.csv_line();
                         let mut s = lock();
                         s.written += written;
-                        s.lines.push((key, i, line));
+                        s.spill_line(key, i, &line);
                         if opts.keep_worst > 0 {
                             s.worst.push((key, i, row));
                             if s.worst.len() > opts.keep_worst * 2 {
@@ -224,8 +259,8 @@ pub fn run(
                     Err(Failure::Input(message)) => {
                         let line = portfolio::invalid_csv_line(&input.path, &message);
                         let mut s = lock();
-                        s.lines.push((0, i, line));
-                        s.invalid.push((i, input.path.clone(), message));
+                        s.spill_line(0, i, &line);
+                        s.invalid.push((i, input.path.to_string(), message));
                     }
                     Err(Failure::Write(e)) => {
                         lock().error.get_or_insert(e);
@@ -239,21 +274,37 @@ pub fn run(
     if let Some(e) = s.error {
         return Err(e);
     }
-    s.lines.sort_by_key(|(k, i, _)| (*k, *i));
-    let mut csv = String::from("\u{FEFF}");
-    csv.push_str(PortfolioRow::CSV_HEADER);
-    csv.push_str("\r\n");
-    for (_, _, line) in &s.lines {
-        csv.push_str(line);
-        csv.push_str("\r\n");
-    }
+    s.lines.sort_unstable_by_key(|(k, i, _, _)| (*k, *i));
+    // Copy the lines from the spill file into portfolio.csv in portfolio order.
     let portfolio_csv = opts.out_dir.join("portfolio.csv");
-    fsio::write_atomic(&portfolio_csv, csv.as_bytes())?;
+    let out_err = |cause| WriteError {
+        path: portfolio_csv.display().to_string(),
+        cause,
+    };
+    let mut spill = s
+        .spill
+        .into_inner()
+        .map_err(|e| write_err(e.into_error()))?;
+    let mut csv = fsio::AtomicFile::create(&portfolio_csv)?;
+    csv.write_all(b"\xEF\xBB\xBF").map_err(out_err)?;
+    csv.write_all(PortfolioRow::CSV_HEADER.as_bytes())
+        .map_err(out_err)?;
+    csv.write_all(b"\r\n").map_err(out_err)?;
+    let mut line = Vec::new();
+    for (_, _, offset, len) in &s.lines {
+        line.resize(*len as usize, 0);
+        spill.seek(SeekFrom::Start(*offset)).map_err(write_err)?;
+        spill.read_exact(&mut line).map_err(write_err)?;
+        csv.write_all(&line).map_err(out_err)?;
+        csv.write_all(b"\r\n").map_err(out_err)?;
+    }
+    csv.commit()?;
     s.worst.sort_by_key(|(k, i, _)| (*k, *i));
     s.worst.truncate(opts.keep_worst);
     s.invalid.sort_by_key(|(i, _, _)| *i);
+    let scored = s.lines.len() - s.invalid.len();
     Ok(Summary {
-        scored: s.lines.len() - s.invalid.len(),
+        scored,
         invalid: s.invalid.into_iter().map(|(_, f, m)| (f, m)).collect(),
         worst: s.worst.into_iter().map(|(_, _, r)| r).collect(),
         portfolio_csv,
@@ -285,6 +336,23 @@ pub fn parse_floor(inputs: &[Input], threads: usize) -> usize {
     parsed.into_inner()
 }
 
+impl Shared {
+    fn spill_line(&mut self, key: u64, index: usize, line: &str) {
+        let offset = self.spilled;
+        if let Err(e) = self.spill.write_all(line.as_bytes()) {
+            self.error.get_or_insert(WriteError {
+                path: "a temporary file".to_string(),
+                cause: e,
+            });
+            return;
+        }
+        self.spilled += line.len() as u64;
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        self.lines
+            .push((key, index, offset, u32::try_from(line.len()).unwrap_or(0)));
+    }
+}
+
 enum Failure {
     Input(String),
     Write(WriteError),
@@ -306,7 +374,7 @@ fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usiz
             .map_err(|e| Failure::Input(e.to_string()))?;
         let path = opts
             .out_dir
-            .join(format!("{}.{}", input.name, extension(*format)));
+            .join(format!("{}.{}", input.name(), extension(*format)));
         fsio::write_atomic(&path, text.as_bytes()).map_err(Failure::Write)?;
         written += 1;
     }

@@ -95,6 +95,57 @@ fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// A file written bit by bit and put in place atomically by [`AtomicFile::commit`], for
+/// outputs too large to build in memory first (the portfolio summary of a large batch).
+/// Dropping it without committing leaves the previous version untouched.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (a temporary file in the same folder, mode 0600).
+    pub fn create(path: &Path) -> Result<AtomicFile, WriteError> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".msp-risk-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|cause| WriteError {
+                path: path.display().to_string(),
+                cause,
+            })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp: std::io::BufWriter::new(tmp),
+        })
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let err = |cause| WriteError {
+            path: self.path.display().to_string(),
+            cause,
+        };
+        let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(&self.path).map_err(|e| err(e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
 /// An exclusive lock for one file, held through a companion lock file (`.NAME.lock` beside
 /// it). The operating system releases it when the process ends, even by `kill -9`; dropping
 /// it also removes the companion file.

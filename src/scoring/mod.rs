@@ -261,9 +261,7 @@ fn not_asked_note<'a>(
     let parent = match answer_of(&cond.question) {
         Some(a) => bank
             .question(&cond.question)
-            .map_or(a.id().to_string(), |p| {
-                format!("\"{}\"", p.answer_label(&a))
-            }),
+            .map_or(a.id().to_string(), |p| format!("\"{}\"", p.answer_label(a))),
         None => "unanswered".to_string(),
     };
     format!(
