@@ -84,7 +84,7 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         match &node.value {
             Value::Map(entries) => {
                 for (key, value) in entries {
-                    if bank.question(&key.text).is_none() {
+                    let Some(question) = bank.question(&key.text) else {
                         unknown_ids.push(key.text.clone());
                         if same_bank {
                             ctx.error(
@@ -98,8 +98,8 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
                             );
                         }
                         continue;
-                    }
-                    if let Some(record) = answer_record(&key.text, key.pos, value, &mut ctx, bank) {
+                    };
+                    if let Some(record) = answer_record(question, key.pos, value, &mut ctx) {
                         out.answers.push(record);
                     }
                 }
@@ -194,12 +194,12 @@ fn list_ids(ids: &[&str]) -> String {
 }
 
 fn answer_record(
-    id: &str,
+    q: &crate::bank::Question,
     pos: Pos,
     node: &Node,
     ctx: &mut Ctx,
-    bank: &Bank,
 ) -> Option<AnswerRecord> {
+    let id = q.id.as_str();
     let mut record = AnswerRecord {
         question: id.to_string(),
         answer: None,
@@ -212,20 +212,20 @@ fn answer_record(
         Value::Map(_) => {
             let mut f = node.fields(ctx, &format!("the answer to {id}"))?;
             if let Some(value) = f.get("answer") {
-                record.answer = answer_value(id, value, ctx, bank);
+                record.answer = answer_value(q, value, ctx);
             }
             record.note = f.text_opt(ctx, "note");
             record.evidence = f.text_opt(ctx, "evidence");
             record.as_of = date_field(&mut f, ctx, "as_of");
             f.finish(ctx, LONG_KEYS);
         }
-        _ => record.answer = answer_value(id, node, ctx, bank),
+        _ => record.answer = answer_value(q, node, ctx),
     }
     Some(record)
 }
 
-fn answer_value(id: &str, node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<Answer> {
-    let q = bank.question(id)?;
+fn answer_value(q: &crate::bank::Question, node: &Node, ctx: &mut Ctx) -> Option<Answer> {
+    let id = q.id.as_str();
     // Only needed for a message: worked out when there is one.
     let allowed = || q.allowed_answers().join(", ");
     let word = match &node.value {

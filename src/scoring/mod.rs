@@ -118,7 +118,7 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
         }
     }
 
-    rank(&mut findings, bank);
+    rank(&mut findings);
     counts.findings = findings.len() as u32;
     for f in &findings {
         match &f.acceptance {
@@ -326,8 +326,9 @@ fn finding(
 }
 
 /// Open findings first; then the highest risk, the biggest gap, confirmed before unverified,
-/// the highest severity; ties keep bank order. Ranks start at 1.
-fn rank(findings: &mut [Finding], bank: &Bank) {
+/// the highest severity; ties keep bank order (findings are made in bank order and the sort
+/// is stable). Ranks start at 1.
+fn rank(findings: &mut [Finding]) {
     findings.sort_by_key(|f| {
         (
             !f.is_open(),
@@ -335,7 +336,6 @@ fn rank(findings: &mut [Finding], bank: &Bank) {
             std::cmp::Reverse(f.gap),
             f.unverified,
             std::cmp::Reverse(f.severity),
-            bank.position(&f.question),
         )
     });
     for (i, f) in findings.iter_mut().enumerate() {
