@@ -18,7 +18,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| answers::load(ANSWERS.as_bytes(), "a.yaml", &bank).expect("valid"))
     });
     let file = answers::load(ANSWERS.as_bytes(), "a.yaml", &bank).expect("valid");
-    c.bench_function("score: one answers file", |b| b.iter(|| score(&bank, &file, today)));
+    c.bench_function("score: one answers file", |b| {
+        b.iter(|| score(&bank, &file, today))
+    });
     let report = score(&bank, &file, today);
     let options = RenderOptions {
         table: TableOptions::default(),
@@ -29,7 +31,10 @@ fn stages(c: &mut Criterion) {
         b.iter(|| r.render(&report).expect("renders"))
     });
     c.bench_function("render: every format", |b| {
-        let renderers: Vec<_> = Format::ALL.iter().map(|(f, _)| f.renderer(options)).collect();
+        let renderers: Vec<_> = Format::ALL
+            .iter()
+            .map(|(f, _)| f.renderer(options))
+            .collect();
         b.iter(|| {
             renderers
                 .iter()
