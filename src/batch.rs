@@ -365,6 +365,13 @@ fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usiz
     };
     let bytes = fsio::read_limited(&input.path).map_err(first_problem)?;
     let answers = answers::load(&bytes, &input.path, opts.bank).map_err(first_problem)?;
+    if opts.formats.is_empty() {
+        // Only the summary is wanted: skip building the full report.
+        return Ok((
+            crate::scoring::summary_row(opts.bank, &answers, opts.today),
+            0,
+        ));
+    }
     let report = score(opts.bank, &answers, opts.today);
     let mut written = 0;
     for format in &opts.formats {

@@ -36,6 +36,22 @@ pub fn applicable<'a>(bank: &Bank, answer_of: impl Fn(&str) -> Option<&'a Answer
 /// Scores `answers` against `bank`. `today` decides which accepted risks have expired: an
 /// acceptance holds up to and including its `expires` date.
 pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
+    score_with(bank, answers, today, true)
+}
+
+/// The portfolio row of `answers`, without building the full report: for batch runs that
+/// only write the summary. The numbers come from the same code as [`score`].
+pub fn summary_row(
+    bank: &Bank,
+    answers: &AnswersFile,
+    today: NaiveDate,
+) -> crate::portfolio::PortfolioRow {
+    crate::portfolio::row(&score_with(bank, answers, today, false))
+}
+
+/// `detail: false` leaves out what only the full report shows (each finding and question,
+/// notes, unanswered list, responsibilities); every count and score is the same.
+fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool) -> Report {
     let records: HashMap<&str, &AnswerRecord> = answers
         .answers
         .iter()
@@ -50,6 +66,8 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
         ..Counts::default()
     };
     let mut findings = Vec::new();
+    // (risk, acceptance) of every finding, in both modes: the counts come from here.
+    let mut tally: Vec<(crate::bank::Severity, Option<AcceptanceStatus>)> = Vec::new();
     let mut unanswered = Vec::new();
     let mut domain_totals = vec![DomainTotals::default(); bank.domains.len()];
     let mut questions = Vec::with_capacity(bank.questions.len());
@@ -58,9 +76,11 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
     for (q, &applies) in bank.questions.iter().zip(&applies) {
         let record = records.get(q.id.as_str()).copied();
         let answer = record.and_then(|r| r.answer.as_ref());
-        questions.push(question_result(bank, q, applies, record));
+        if detail {
+            questions.push(question_result(bank, q, applies, record));
+        }
         if !applies {
-            if answer.is_some() {
+            if detail && answer.is_some() {
                 notes.push(not_asked_note(bank, q, &answer_of));
             }
             continue;
@@ -70,6 +90,9 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
         let Some(answer) = answer else {
             counts.unanswered += 1;
             totals.unanswered += 1;
+            if !detail {
+                continue;
+            }
             unanswered.push(Unanswered {
                 question: q.id.clone(),
                 domain: bank.domain_of(q).id.clone(),
@@ -99,10 +122,18 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
             continue;
         }
         totals.findings += 1;
-        findings.push(finding(bank, q, answer, gap, record, answers, today));
+        let risk = if gap == Gap::Full {
+            q.severity
+        } else {
+            q.severity.lower()
+        };
+        tally.push((risk, acceptance_status(answers, &q.id, today)));
+        if detail {
+            findings.push(finding(bank, q, answer, gap, record, answers, today));
+        }
     }
 
-    for risk in &answers.accepted_risks {
+    for risk in answers.accepted_risks.iter().filter(|_| detail) {
         if !findings.iter().any(|f| f.question == risk.question) {
             let state = match answers.answer(&risk.question) {
                 None => "is unanswered",
@@ -119,19 +150,19 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
     }
 
     rank(&mut findings);
-    counts.findings = findings.len() as u32;
-    for f in &findings {
-        match &f.acceptance {
-            Some(a) if a.status == AcceptanceStatus::Accepted => counts.accepted += 1,
-            Some(_) => {
+    counts.findings = tally.len() as u32;
+    for (risk, acceptance) in &tally {
+        match acceptance {
+            Some(AcceptanceStatus::Accepted) => counts.accepted += 1,
+            Some(AcceptanceStatus::Expired) => {
                 counts.expired += 1;
-                counts.open_by_risk.add(f.risk);
+                counts.open_by_risk.add(*risk);
             }
-            None => counts.open_by_risk.add(f.risk),
+            None => counts.open_by_risk.add(*risk),
         }
     }
 
-    if answers.bank_version != bank.version {
+    if detail && answers.bank_version != bank.version {
         let missing: Vec<&str> = bank
             .questions
             .iter()
@@ -188,7 +219,11 @@ pub fn score(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> Report {
         domains,
         findings,
         unanswered,
-        responsibilities: responsibilities(bank, &applies, &answer_of),
+        responsibilities: if detail {
+            responsibilities(bank, &applies, &answer_of)
+        } else {
+            Vec::new()
+        },
         msp_tier: tier::assess(bank, &applies, &answer_of),
         notes,
         questions,
@@ -250,6 +285,18 @@ struct DomainTotals {
     unknown: u32,
 }
 
+/// Whether an accepted risk covers question `id` today, and whether it still holds.
+fn acceptance_status(
+    answers: &AnswersFile,
+    id: &str,
+    today: NaiveDate,
+) -> Option<AcceptanceStatus> {
+    answers.accepted_risk(id).map(|a| match a.expires {
+        Some(last_day) if last_day < today => AcceptanceStatus::Expired,
+        _ => AcceptanceStatus::Accepted,
+    })
+}
+
 fn not_asked_note<'a>(
     bank: &Bank,
     q: &Question,
@@ -289,10 +336,7 @@ fn finding(
     };
     let domain = bank.domain_of(q);
     let acceptance = answers.accepted_risk(&q.id).map(|a| Acceptance {
-        status: match a.expires {
-            Some(last_day) if last_day < today => AcceptanceStatus::Expired,
-            _ => AcceptanceStatus::Accepted,
-        },
+        status: acceptance_status(answers, &q.id, today).unwrap_or(AcceptanceStatus::Accepted),
         justification: a.justification.clone(),
         approved_by: a.approved_by.clone(),
         expires: a.expires.map(|d| d.to_string()),

@@ -271,3 +271,34 @@ fn answers_for_another_version_are_scored_with_a_note_listing_what_is_missing() 
         .contains("given against small-test@1.0.0; they are scored with small-test@2.0.0"));
     assert!(r.notes[0].contains("3 question(s) of 2.0.0 are not in the file and count as unanswered: ACC-02, BCK-02, BCK-03"), "{}", r.notes[0]);
 }
+
+#[test]
+fn the_summary_row_matches_the_full_report() {
+    let bank = bank();
+    for yaml in [
+        "answers:\n",
+        "answers:\n  ACC-01: no\n  ACC-03: app\n  BCK-01: msp\n  BCK-02: unknown\n",
+        "answers:\n  ACC-01: partial\n  ACC-02: no\n  BCK-01: nobody\n  BCK-03: na\naccepted_risks:\n  - question: BCK-01\n    justification: x\n    expires: 2026-01-01\n  - question: ACC-01\n    justification: y\n",
+    ] {
+        let text = format!("bank: small-test@2.0.0\norganization: Row Co\n{yaml}");
+        let answers = answers::load(text.as_bytes(), "a.yaml", &bank).unwrap();
+        let full = crate::portfolio::row(&score(&bank, &answers, day("2026-11-23")));
+        let fast = summary_row(&bank, &answers, day("2026-11-23"));
+        assert_eq!(serde_json::to_value(&full).unwrap(), serde_json::to_value(&fast).unwrap(), "{yaml}");
+    }
+    // And on the embedded bank with the three samples.
+    let embedded = crate::bank::builtin().unwrap();
+    for sample in [
+        include_str!("../../questionnaires/examples/dental-practice-minimal.yaml"),
+        include_str!("../../questionnaires/examples/accounting-firm-some.yaml"),
+        include_str!("../../questionnaires/examples/engineering-firm-comprehensive.yaml"),
+    ] {
+        let answers = answers::load(sample.as_bytes(), "s.yaml", embedded).unwrap();
+        let full = crate::portfolio::row(&score(embedded, &answers, day("2026-11-23")));
+        let fast = summary_row(embedded, &answers, day("2026-11-23"));
+        assert_eq!(
+            serde_json::to_value(&full).unwrap(),
+            serde_json::to_value(&fast).unwrap()
+        );
+    }
+}
