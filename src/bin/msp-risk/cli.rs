@@ -7,15 +7,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes:
   0    success; for `check`, the gate passed
-  1    `check` found what the gate forbids
+  1    `check` found what the gate forbids; `diff --fail-on-regression` found something worse
   2    an error: bad usage, an unreadable or invalid file, a file that cannot be written
-  130  interrupted (Ctrl-C)
+  130  the interview was stopped with Esc or Ctrl-C (answers so far are saved)
 
 Examples:
   msp-risk interview                          # answer the questions; saved in answers.yaml
   msp-risk template --output answers.yaml     # a blank answers file to fill in
   msp-risk report answers.yaml                # the risk report
   msp-risk check answers.yaml --fail-on high  # CI gate
+  msp-risk ask-msp answers.yaml -o letter.md  # questions to send your MSP
+  msp-risk report clients/ --output-dir out/ --format html,csv   # every client + portfolio.csv
   msp-risk bank list                          # every question";
 
 /// Assess the cyber risk of relying on a managed service provider (MSP).
@@ -111,7 +113,7 @@ Examples:
   msp-risk diff old.yaml new.yaml --fail-on-regression      # in CI")]
     Diff(DiffArgs),
 
-    /// Write a letter of questions for your MSP: every \"I don't know\" and every area you
+    /// Write a letter of questions for your MSP: every "I don't know" and every area you
     /// believe the MSP owns
     #[command(
         name = "ask-msp",
