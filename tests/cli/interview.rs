@@ -263,6 +263,32 @@ mod pty {
     }
 
     #[test]
+    fn esc_cancels_a_note_and_stops_at_a_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = start(dir.path());
+        // A note started and cancelled with Esc: back on the question, nothing saved.
+        at(&mut p, "(ACC-01)", &[&down(5), ENTER]);
+        at(&mut p, "Note for ACC-01", &["half a thought", ESC]);
+        at(&mut p, "(ACC-01)", &[ENTER]); // Yes
+        at(&mut p, "(ACC-02)", &[ESC]);
+        p.exp_eof().unwrap();
+        assert_eq!(exit_code(&p), 130);
+        let file = load(&dir.path().join("a.yaml"));
+        assert_eq!(file.record("ACC-01").and_then(|r| r.note.clone()), None);
+        assert_eq!(answer(&file, "ACC-01").as_deref(), Some("yes"));
+
+        // Esc at the first name stops the interview before anything is answered.
+        let other = tempfile::tempdir().unwrap();
+        let mut p = spawn(other.path(), "a.yaml");
+        at(&mut p, "Press Enter to continue", &[ENTER]);
+        at(&mut p, "Name of the organisation", &["Acme", ESC]);
+        p.exp_string("Stopped.").unwrap();
+        p.exp_eof().unwrap();
+        assert_eq!(exit_code(&p), 130);
+        assert_eq!(load(&other.path().join("a.yaml")).organization, None);
+    }
+
+    #[test]
     fn a_second_interview_on_the_same_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let mut first = spawn(dir.path(), "a.yaml");

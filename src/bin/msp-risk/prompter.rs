@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use console::{style, Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Input, Select};
+use dialoguer::Select;
 use msp_risk::interview::{Action, Prompter, QuestionScreen};
 use msp_risk::sanitize::{terminal_line, terminal_text, wrap};
 
@@ -178,24 +178,41 @@ impl Prompter for DialoguerPrompter {
         }
     }
 
+    /// A one-line editor (dialoguer's has no way to cancel): Enter accepts, Esc cancels,
+    /// Backspace deletes; long text scrolls so the line never wraps.
     fn text(&mut self, prompt: &str, initial: Option<&str>) -> io::Result<Option<String>> {
         writeln!(
             &self.term,
             "{}",
-            style("Type, then press Enter. Ctrl-C stops (what you have answered is saved).").dim()
+            style("Type, then press Enter. Esc cancels; Ctrl-C stops (answers are saved).").dim()
         )?;
-        let mut input = Input::<String>::with_theme(self.theme.as_ref())
-            .with_prompt(terminal_line(prompt))
-            .allow_empty(true);
-        if let Some(initial) = initial {
-            input = input.with_initial_text(terminal_line(initial));
+        let prompt = terminal_line(prompt).into_owned();
+        let mut text: Vec<char> = terminal_line(initial.unwrap_or("")).chars().collect();
+        loop {
+            let (_, cols) = self.term.size();
+            let room = usize::from(cols)
+                .saturating_sub(prompt.chars().count() + 4)
+                .max(10);
+            let shown: String = text.iter().skip(text.len().saturating_sub(room)).collect();
+            self.term.clear_line()?;
+            write!(&self.term, "{}: {shown}", style(&prompt).bold())?;
+            self.term.flush()?;
+            match cancel_on_interrupt(self.term.read_key().map(Some))? {
+                Some(Key::Enter) => {
+                    writeln!(&self.term)?;
+                    return Ok(Some(text.into_iter().collect()));
+                }
+                Some(Key::Escape) | None => {
+                    writeln!(&self.term)?;
+                    return Ok(None);
+                }
+                Some(Key::Backspace) => {
+                    text.pop();
+                }
+                Some(Key::Char(c)) if !c.is_control() => text.push(c),
+                Some(_) => {}
+            }
         }
-        cancel_on_interrupt(
-            input
-                .interact_text_on(&self.term)
-                .map_err(io::Error::from)
-                .map(Some),
-        )
     }
 
     fn choose(
