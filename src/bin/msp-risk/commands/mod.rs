@@ -27,10 +27,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Diff(args) => diff::run(&cli, args),
         Command::AskMsp(args) => ask_msp::run(&cli, args),
         Command::ParseFloor { files } => {
-            let (inputs, _) = msp_risk::batch::expand(files);
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let parsed = msp_risk::batch::parse_floor(&inputs, threads);
-            eprintln!("{parsed} of {} file(s) parsed", inputs.len());
+            let parsed = msp_risk::batch::parse_floor(files, threads);
+            eprintln!("{parsed} file(s) parsed");
             Ok(Exit::Success)
         }
         Command::Schema { kind } => {

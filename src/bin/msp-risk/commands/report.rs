@@ -145,19 +145,17 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
     }
     let bank = settings::load_bank(cli)?;
     let today = settings::today(cli)?;
-    let (inputs, problems) = msp_risk::batch::expand(&args.files);
-    for (arg, why) in &problems {
-        eprintln!("error: {}: {why}", terminal_line(arg));
-    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let show_progress = !args.quiet && std::io::stderr().is_terminal() && inputs.len() > 1;
+    // The walk streams (folders can hold any number of files), so the total is not known up
+    // front: the progress display counts.
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show_progress {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} answers files, {eta} left",
+                "{spinner} {pos} answers files scored ({per_sec})",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar
     } else {
@@ -175,7 +173,11 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
         threads,
         keep_worst: if args.quiet { 0 } else { 20 },
     };
-    let summary = msp_risk::batch::run(&inputs, &options, &|| bar.inc(1))?;
+    let summary = msp_risk::batch::run(&args.files, &options, &|| bar.inc(1))?;
+    let problems = &summary.problems;
+    for (arg, why) in problems {
+        eprintln!("error: {}: {why}", terminal_line(arg));
+    }
     bar.finish_and_clear();
 
     for (file, problem) in &summary.invalid {
