@@ -44,15 +44,13 @@ pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
         .unwrap_or_else(|| "our managed service provider".to_string());
     let mut out = String::new();
     let _ = writeln!(out, "# Questions for {msp_name} from {}\n", md(org));
-    let _ = writeln!(
-        out,
-        "Date: {}\n",
-        report
-            .assessed_on
-            .as_deref()
-            .unwrap_or(&report.evaluated_on)
-    );
-    out.push_str("Hello,\n\n");
+    let _ = writeln!(out, "Date: {}\n", report.evaluated_on);
+    match msp {
+        Some(name) => {
+            let _ = writeln!(out, "Hello {},\n", md(name));
+        }
+        None => out.push_str("Hello,\n\n"),
+    }
     let _ = writeln!(
         out,
         "We are reviewing how {} manages the cyber risk of relying on a managed service provider, \

@@ -9,7 +9,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::bank::{Gap, Severity};
-use crate::report::{AcceptanceStatus, Finding, Report};
+use crate::report::{AcceptanceStatus, Finding, QuestionStatus, Report};
 use crate::sanitize::{terminal_line, wrap};
 
 /// What changed between an older and a newer assessment.
@@ -31,8 +31,14 @@ pub struct Diff {
     pub domains: Vec<DomainChange>,
     /// Findings only in the newer assessment.
     pub new_findings: Vec<FindingChange>,
-    /// Findings only in the older assessment.
+    /// Findings only in the older assessment, whose question is now answered without a gap.
     pub resolved: Vec<FindingChange>,
+    /// Findings of the older assessment whose question has no answer any more: not resolved,
+    /// and a regression (deleting an answer must not pass a gate).
+    pub now_unanswered: Vec<FindingChange>,
+    /// Findings of the older assessment whose follow-up question no longer applies (the
+    /// answer it follows changed): listed, neither resolved nor worse.
+    pub no_longer_asked: Vec<FindingChange>,
     /// Findings in both, now at a higher risk or a bigger gap.
     pub worse: Vec<FindingChange>,
     /// Findings in both, now at a lower risk or a smaller gap.
@@ -122,6 +128,8 @@ pub fn compare(old: &Report, new: &Report) -> Diff {
         domains: Vec::new(),
         new_findings: Vec::new(),
         resolved: Vec::new(),
+        now_unanswered: Vec::new(),
+        no_longer_asked: Vec::new(),
         worse: Vec::new(),
         better: Vec::new(),
         newly_expired: Vec::new(),
@@ -165,7 +173,14 @@ pub fn compare(old: &Report, new: &Report) -> Diff {
         let n = new.findings.iter().find(|f| f.question == q.id);
         match (o, n) {
             (None, Some(n)) => diff.new_findings.push(change(&q.id, None, Some(n))),
-            (Some(o), None) => diff.resolved.push(change(&q.id, Some(o), None)),
+            (Some(o), None) => {
+                let c = change(&q.id, Some(o), None);
+                match q.status {
+                    QuestionStatus::Unanswered => diff.now_unanswered.push(c),
+                    QuestionStatus::NotAsked => diff.no_longer_asked.push(c),
+                    _ => diff.resolved.push(c),
+                }
+            }
             (Some(o), Some(n)) if seriousness(n) > seriousness(o) => {
                 diff.worse.push(change(&q.id, Some(o), Some(n)))
             }
@@ -187,11 +202,12 @@ pub fn compare(old: &Report, new: &Report) -> Diff {
 }
 
 impl Diff {
-    /// True when anything got worse: a new or worse finding, a lower overall or domain
-    /// score, or an accepted risk that expired.
+    /// True when anything got worse: a new or worse finding, a finding whose answer was
+    /// removed, a lower overall or domain score, or an accepted risk that expired.
     pub fn regressed(&self) -> bool {
         !self.new_findings.is_empty()
             || !self.worse.is_empty()
+            || !self.now_unanswered.is_empty()
             || !self.newly_expired.is_empty()
             || self.overall.delta().is_some_and(|d| d < 0)
             || self
@@ -237,11 +253,19 @@ impl Diff {
             score(self.overall.new),
             delta(&self.overall)
         );
-        let lists: [(&str, &Vec<FindingChange>); 4] = [
+        let lists: [(&str, &Vec<FindingChange>); 6] = [
             ("New findings", &self.new_findings),
             ("Worse", &self.worse),
+            (
+                "No longer answered (the gap is not resolved)",
+                &self.now_unanswered,
+            ),
             ("Resolved", &self.resolved),
             ("Better", &self.better),
+            (
+                "No longer asked (the answer they follow changed)",
+                &self.no_longer_asked,
+            ),
         ];
         for (title, list) in lists {
             if list.is_empty() {

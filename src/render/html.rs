@@ -133,7 +133,7 @@ impl Renderer for HtmlRenderer {
             r.assessed_by
                 .as_deref()
                 .map_or(String::new(), |b| format!(" by {}", h(b))),
-            h(&r.file),
+            h(super::file_name(r)),
             h(&r.bank.title),
             h(&r.bank.id),
             h(&r.bank.version),

@@ -35,7 +35,7 @@ impl Renderer for MarkdownRenderer {
         let _ = writeln!(
             out,
             "Assessed {on}{by}. Answers: `{}`. Questionnaire: {} ({}@{}). Evaluated on {}.\n",
-            r.file.replace('`', "'"),
+            super::file_name(r).replace('`', "'"),
             md(&r.bank.title),
             md(&r.bank.id),
             md(&r.bank.version),

@@ -40,7 +40,7 @@ pub trait Renderer {
     fn render_portfolio(&self, reports: &[Report]) -> Result<String, RenderError> {
         let _ = reports;
         Err(RenderError(
-            "this format describes one answers file; give one file per run".to_string(),
+            "this format describes one answers file: give one file per run, or use --output-dir for a report per file".to_string(),
         ))
     }
 }
@@ -154,11 +154,26 @@ pub(crate) fn open_counts(report: &Report) -> String {
 }
 
 /// The references of a finding or question as one line: "S2 Summary (evidence B)".
+/// Two references to the same section (tracing to different digest items) show once.
 pub(crate) fn references_text(refs: &[crate::bank::Reference]) -> String {
-    refs.iter()
-        .map(|r| format!("{} {} (evidence {})", r.source, r.section, r.evidence.id()))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut parts: Vec<String> = Vec::new();
+    for r in refs {
+        let part = format!("{} {} (evidence {})", r.source, r.section, r.evidence.id());
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join("; ")
+}
+
+/// The answers file's name without its folders, for documents handed to a client (the
+/// consultant's folder layout is none of their business; JSON and SARIF keep the full path).
+pub(crate) fn file_name(report: &Report) -> &str {
+    report
+        .file
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&report.file)
 }
 
 /// The date a document describes: the assessment date, or the evaluation date.

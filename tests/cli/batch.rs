@@ -214,3 +214,22 @@ fn a_missing_input_is_reported_and_the_rest_processed() {
         "header, the good file, the missing one"
     );
 }
+
+#[test]
+fn check_gives_invalid_files_a_verdict_line() {
+    let root = tempfile::tempdir().unwrap();
+    let input = root.path().join("clients");
+    clients(&input);
+    let run = msp()
+        .args(["check", "--fail-on", "critical"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let text = stdout_of(&run);
+    assert!(
+        text.contains("INVALID  ") && text.contains("b-broken.yaml: cannot be checked"),
+        "{text}"
+    );
+    assert!(text.contains("of 5 file(s) passed, 1 invalid"), "{text}");
+}

@@ -201,3 +201,30 @@ fn the_letter_escapes_text_and_can_be_written_to_a_file() {
         "{letter}"
     );
 }
+
+#[test]
+fn deleting_an_answer_is_not_resolving_its_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = small(
+        dir.path(),
+        "old.yaml",
+        "answers:\n  ACC-01: yes\n  ACC-02: no\n  ACC-03: none\n",
+    );
+    // ACC-03 blanked out; ACC-01 changed so its follow-up ACC-02 no longer applies.
+    let new = small(
+        dir.path(),
+        "new.yaml",
+        "answers:\n  ACC-01: no\n  ACC-02: no\n  ACC-03:\n",
+    );
+    let (code, text) = diff(&old, &new, &["--fail-on-regression"]);
+    assert_eq!(code, 1, "a removed answer is a regression: {text}");
+    assert!(
+        text.contains("No longer answered (the gap is not resolved) (1):\n  HIGH ACC-03"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No longer asked (the answer they follow changed) (1):\n  MEDIUM ACC-02"),
+        "{text}"
+    );
+    assert!(!text.contains("Resolved"), "{text}");
+}

@@ -577,3 +577,31 @@ fn every_format_survives_hostile_text() {
         }
     }
 }
+
+#[test]
+fn a_format_that_contradicts_the_extension_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = msp()
+        .args(["report", SAMPLES[1].1, "--format", "html", "--output"])
+        .arg(dir.path().join("x.csv"))
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("looks like csv output but --format says html"),
+        "{}",
+        stderr_of(&out)
+    );
+    let out = msp()
+        .args(["report", SAMPLES[1].1, "--output", "pdf:report.pdf"])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("unknown format `pdf`"),
+        "{}",
+        stderr_of(&out)
+    );
+}

@@ -26,7 +26,28 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
         max_unknown: args.max_unknown,
         max_unanswered: args.max_unanswered,
     };
-    let (files, any_bad) = super::load_all(&args.files, &bank);
+    let (inputs, problems) = msp_risk::batch::expand(&args.files);
+    let mut any_bad = !problems.is_empty();
+    let mut invalid_lines = String::new();
+    for (arg, why) in &problems {
+        eprintln!("error: {}: {why}", terminal_line(arg));
+        let _ = writeln!(invalid_lines, "INVALID  {}: {why}", terminal_line(arg));
+    }
+    let mut files = Vec::new();
+    for input in &inputs {
+        match super::load_answers(&input.path, &bank) {
+            Ok(a) => files.push(a),
+            Err(e) => {
+                crate::print_error(&e);
+                any_bad = true;
+                let _ = writeln!(
+                    invalid_lines,
+                    "INVALID  {}: cannot be checked (see the error above)",
+                    terminal_line(&input.path)
+                );
+            }
+        }
+    }
     let width = settings::width(cli, std::io::IsTerminal::is_terminal(&std::io::stdout()));
     // Lines wrap to the width, continuing under their text.
     let put = |out: &mut String, first: &str, rest: &str, text: &str| {
@@ -83,12 +104,19 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
             );
         }
     }
-    if !files.is_empty() {
+    out.push_str(&invalid_lines);
+    if !files.is_empty() || any_bad {
+        let invalid = inputs.len() - files.len() + problems.len();
         let _ = writeln!(
             out,
-            "{} of {} file(s) passed (--fail-on {}{}{})",
+            "{} of {} file(s) passed{} (--fail-on {}{}{})",
             files.len() - failed,
-            files.len(),
+            files.len() + invalid,
+            if invalid > 0 {
+                format!(", {invalid} invalid")
+            } else {
+                String::new()
+            },
             policy.fail_on.id(),
             args.max_unknown
                 .map_or(String::new(), |n| format!(", --max-unknown {n}")),

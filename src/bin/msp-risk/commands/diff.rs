@@ -6,12 +6,20 @@ use crate::{settings, Exit};
 pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
     let bank = settings::load_bank(cli)?;
     let today = settings::today(cli)?;
-    let (files, any_bad) = super::load_all(&[args.old.clone(), args.new.clone()], &bank);
-    if any_bad || files.len() != 2 {
-        return Ok(Exit::Error);
-    }
-    let old = msp_risk::score(&bank, &files[0], today);
-    let new = msp_risk::score(&bank, &files[1], today);
+    // Both are read (and both reported if both are broken) before failing.
+    let old = super::load_answers(&args.old, &bank);
+    let new = super::load_answers(&args.new, &bank);
+    let (old, new) = match (old, new) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            for e in [o.err(), n.err()].into_iter().flatten() {
+                crate::print_error(&e);
+            }
+            return Ok(Exit::Error);
+        }
+    };
+    let old = msp_risk::score(&bank, &old, today);
+    let new = msp_risk::score(&bank, &new, today);
     let diff = msp_risk::diff::compare(&old, &new);
     let text = match args.format {
         DiffFormat::Table => diff.to_text(settings::width(

@@ -111,16 +111,30 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, PathBuf)>> {
                 );
             }
         }
-        let format = match (prefixed, args.format.first().copied(), args.output.len()) {
+        let by_extension = Format::from_path(prefixed.map_or(spec.as_str(), |(_, p)| p));
+        let format = match (prefixed, by_extension, args.format.first().copied()) {
             (Some((f, _)), _, _) => f,
-            (None, Some(f), 1) => format_of(f),
-            _ => match Format::from_path(spec) {
-                Some(f) => f,
-                None => bail!(
-                    "cannot tell the format of `{shown}`: give it an extension (.md .html .csv .json .xml .sarif .txt) \
-                     or a prefix, like `html:{shown}`"
-                ),
-            },
+            (None, Some(ext), Some(given)) if format_of(given) != ext && args.output.len() == 1 => bail!(
+                "`{shown}` looks like {} output but --format says {}; name the file for its format, \
+                 or force it with `{}:{shown}`",
+                ext.name(),
+                format_of(given).name(),
+                format_of(given).name()
+            ),
+            (None, Some(ext), _) => ext,
+            (None, None, Some(given)) if args.output.len() == 1 => format_of(given),
+            _ => {
+                if let Some((name, _)) = spec.split_once(':').filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())) {
+                    bail!(
+                        "unknown format `{}` in `{shown}`; formats: table, json, markdown, html, csv, junit, sarif, oscal",
+                        terminal_line(name)
+                    );
+                }
+                bail!(
+                    "cannot tell the format of `{shown}`: give it an extension (.md .html .csv .json .xml \
+                     .sarif .sarif.json .oscal.json .txt) or a prefix, like `html:{shown}`"
+                )
+            }
         };
         if out.iter().any(|(_, p)| *p == path) {
             bail!("`{shown}` is named twice as an output");
@@ -189,6 +203,9 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
         let table =
             msp_risk::render::TableRenderer::new(settings::table_options(cli, false, false));
         print!("{}", table.portfolio_table(&summary.worst, summary.scored));
+    }
+    if args.format.is_empty() {
+        eprintln!("No --format given: only the summary was written (add e.g. --format html,csv for each client's reports).");
     }
     eprintln!(
         "{} answers file(s) scored, {} invalid; {} file(s) written in {}, summary in {}",
