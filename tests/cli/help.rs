@@ -50,3 +50,33 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn version_names_the_embedded_questionnaire() {
+    let out = msp().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let bank = msp_risk::bank::builtin().unwrap().reference();
+    assert_eq!(
+        stdout_of(&out).trim(),
+        format!(
+            "msp-risk {} (questionnaire {bank})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = msp().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = stdout_of(&out);
+        assert!(
+            text.contains("msp-risk") && text.contains("interview") && text.contains("--fail-on"),
+            "{shell}"
+        );
+    }
+    let man = stdout_of(&msp().arg("man").output().unwrap());
+    assert!(man.contains(".TH msp-risk 1"));
+    assert!(man.contains("interview") && man.contains("Exit codes"));
+}

@@ -131,6 +131,22 @@ Examples:
   msp-risk template > answers.yaml")]
     Template(TemplateArgs),
 
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = "\
+Examples:
+  msp-risk completions bash > /etc/bash_completion.d/msp-risk
+  msp-risk completions zsh > \"${fpath[1]}/_msp-risk\"
+  msp-risk completions fish > ~/.config/fish/completions/msp-risk.fish")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  msp-risk man > msp-risk.1 && man ./msp-risk.1")]
+    Man,
+
     /// Print the JSON Schema (draft-07) of a file format msp-risk writes
     #[command(after_help = "\
 Example:

@@ -10,8 +10,6 @@ mod settings;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// The exit codes, documented in `--help` and the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -36,8 +34,30 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// `--version`: the tool's version and the embedded bank it carries.
+fn long_version() -> &'static str {
+    let bank = msp_risk::bank::builtin()
+        .map(|b| b.reference())
+        .unwrap_or_else(|_| "an invalid embedded bank".to_string());
+    Box::leak(format!("{} (questionnaire {bank})", env!("CARGO_PKG_VERSION")).into_boxed_str())
+}
+
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let wants_version = std::env::args()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V");
+    let mut command = <cli::Cli as clap::CommandFactory>::command();
+    if wants_version {
+        // Parsing the embedded bank costs a few milliseconds: only when asked.
+        command = command.version(long_version());
+    }
+    let cli = match command
+        .try_get_matches()
+        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match commands::run(cli) {
         Ok(exit) => exit.into(),
         Err(err) => {

@@ -26,6 +26,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(args) => template::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
         Command::AskMsp(args) => ask_msp::run(&cli, args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "msp-risk", &mut out);
+            emit(&String::from_utf8_lossy(&out), None)?;
+            Ok(Exit::Success)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            emit(&String::from_utf8_lossy(&out), None)?;
+            Ok(Exit::Success)
+        }
         Command::ParseFloor { files } => {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let parsed = msp_risk::batch::parse_floor(files, threads);
