@@ -10,6 +10,7 @@ mod embedded_bank;
 mod formats;
 mod help;
 mod interview;
+mod properties;
 mod report;
 mod samples;
 mod template;

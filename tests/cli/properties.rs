@@ -1,0 +1,147 @@
+//! Rules that hold for all inputs (proptest): answers files round-trip, scoring is monotone,
+//! and renderers accept any text without breaking the terminal or the markup.
+
+use msp_risk::answers::{self, AnswerRecord, AnswersFile};
+use msp_risk::bank::{self, Answer, Bank, Kind, YesNo};
+use msp_risk::render::{Format, RenderOptions, TableOptions};
+use proptest::prelude::*;
+
+fn bank() -> &'static Bank {
+    bank::builtin().expect("embedded bank")
+}
+
+/// Text that stresses YAML and the renderers: quotes, colons, `#`, YAML words, line breaks,
+/// control characters, right-to-left overrides, markup.
+fn nasty_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        Just("no".to_string()),
+        Just("yes".to_string()),
+        Just("on".to_string()),
+        Just("~".to_string()),
+        Just("- item".to_string()),
+        Just("key: value # comment".to_string()),
+        Just("'single' \"double\"".to_string()),
+        Just("line one\nline two".to_string()),
+        Just("<script>alert(1)</script>".to_string()),
+        Just("\u{1b}[31mred\u{7}\u{202e}".to_string()),
+        Just("=SUM(A1)".to_string()),
+    ]
+}
+
+/// An answers file: for each question, maybe an answer it accepts, maybe a note.
+fn answers_file() -> impl Strategy<Value = AnswersFile> {
+    let n = bank().questions.len();
+    (
+        proptest::collection::vec(
+            (
+                any::<bool>(),
+                any::<u8>(),
+                proptest::option::of(nasty_text()),
+            ),
+            n,
+        ),
+        proptest::option::of(nasty_text()),
+    )
+        .prop_map(|(choices, organization)| {
+            let b = bank();
+            let mut file = AnswersFile {
+                file: "a.yaml".to_string(),
+                bank_id: b.id.clone(),
+                bank_version: b.version.clone(),
+                organization: organization.filter(|o| !o.trim().is_empty()),
+                assessed_by: None,
+                assessed_on: None,
+                answers: Vec::new(),
+                accepted_risks: Vec::new(),
+            };
+            for (q, (answered, pick, note)) in b.questions.iter().zip(choices) {
+                if !answered {
+                    continue;
+                }
+                let allowed = q.allowed_answers();
+                let word = allowed[pick as usize % allowed.len()];
+                file.answers.push(AnswerRecord {
+                    question: q.id.clone(),
+                    answer: q.parse_answer(word),
+                    note: note.filter(|n| !n.trim().is_empty()),
+                    evidence: None,
+                    as_of: None,
+                    pos: Default::default(),
+                });
+            }
+            file
+        })
+}
+
+fn today() -> chrono::NaiveDate {
+    answers::parse_date("2026-11-23").expect("date")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_answers_file_the_tool_writes_reads_back_identically(file in answers_file()) {
+        let text = answers::to_yaml(&file, bank());
+        let back = answers::load(text.as_bytes(), "a.yaml", bank()).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&back.organization, &file.organization);
+        prop_assert_eq!(back.answers.len(), file.answers.len());
+        for (a, b) in back.answers.iter().zip(&file.answers) {
+            prop_assert_eq!(&a.question, &b.question);
+            prop_assert_eq!(&a.answer, &b.answer);
+            prop_assert_eq!(&a.note, &b.note);
+        }
+    }
+
+    #[test]
+    fn turning_a_no_into_a_yes_never_lowers_a_score_or_adds_a_finding(file in answers_file(), which in any::<prop::sample::Index>()) {
+        let b = bank();
+        let noes: Vec<usize> = file.answers.iter().enumerate()
+            .filter(|(_, r)| r.answer == Some(Answer::YesNo(YesNo::No)))
+            .map(|(i, _)| i)
+            .collect();
+        prop_assume!(!noes.is_empty());
+        let i = noes[which.index(noes.len())];
+        let id = file.answers[i].question.clone();
+        prop_assume!(b.question(&id).is_some_and(|q| q.kind == Kind::YesNo));
+        let mut better = file.clone();
+        better.answers[i].answer = Some(Answer::YesNo(YesNo::Yes));
+        // Follow-ups the change opens stay unanswered, as an interview would leave them.
+        let opened: Vec<String> = b.questions.iter()
+            .filter(|q| q.when.as_ref().is_some_and(|c| c.question == id))
+            .map(|q| q.id.clone())
+            .collect();
+        better.answers.retain(|r| !opened.contains(&r.question));
+        let mut before = file.clone();
+        before.answers.retain(|r| !opened.contains(&r.question));
+        let old = msp_risk::score(b, &before, today());
+        let new = msp_risk::score(b, &better, today());
+        prop_assert!(new.overall.score >= old.overall.score, "{:?} -> {:?}", old.overall, new.overall);
+        for (o, n) in old.domains.iter().zip(&new.domains) {
+            prop_assert!(n.score.score >= o.score.score || o.score.score.is_none(), "{}: {:?} -> {:?}", o.id, o.score, n.score);
+        }
+        for f in &new.findings {
+            prop_assert!(old.findings.iter().any(|o| o.question == f.question), "new finding {}", f.question);
+        }
+    }
+
+    #[test]
+    fn renderers_accept_any_text(file in answers_file()) {
+        let report = msp_risk::score(bank(), &file, today());
+        let options = RenderOptions { table: TableOptions::default(), fail_on: bank::Severity::High };
+        for (format, name) in Format::ALL {
+            let text = format.renderer(options).render(&report).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{name}: control character");
+            if *name == "table" || *name == "html" || *name == "markdown" {
+                prop_assert!(!text.contains('\u{202e}'), "{name}: right-to-left override");
+            }
+            if *name == "html" {
+                prop_assert!(!text.contains("<script"), "html: unescaped markup");
+            }
+            if matches!(*name, "json" | "sarif" | "oscal") {
+                prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{name}: invalid JSON");
+            }
+        }
+    }
+}
