@@ -13,6 +13,7 @@
 //!                          scoring::score ──> report::Report ──> render::{table, json}
 //! ```
 #![forbid(unsafe_code)]
+#![recursion_limit = "256"]
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
@@ -30,6 +31,7 @@ pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod sanitize;
+pub mod schemas;
 pub mod scoring;
 pub mod template;
 mod tree;
@@ -40,3 +42,5 @@ pub use bank::Bank;
 pub use diagnostic::{Diagnostic, LoadError};
 pub use report::Report;
 pub use scoring::score;
+#[doc(hidden)]
+pub use yaml::to_json as yaml_to_json;

@@ -14,7 +14,8 @@ const WIDTH: usize = 76;
 
 /// The blank answers file for `bank`.
 pub fn blank_answers_file(bank: &Bank) -> String {
-    let mut out = String::new();
+    // Editors with the YAML language server check and complete the file with this schema.
+    let mut out = String::from("# yaml-language-server: $schema=msp-risk-answers.schema.json\n");
     let title = terminal_line(&bank.title);
     let reference = bank.reference();
     let _ = writeln!(
@@ -115,6 +116,9 @@ const HOW_TO: &str = "#
 #         evidence: board minutes, March
 #         as_of: 2026-11-01
 #   - Then run: msp-risk report THIS-FILE
+#   - Editors that use the YAML language server check this file as you type once
+#     the schema named on the first line exists:
+#       msp-risk schema answers > msp-risk-answers.schema.json
 #
 ";
 

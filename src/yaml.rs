@@ -52,6 +52,31 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Node, Diagnostic> {
     })
 }
 
+/// A YAML document as JSON, for checking files against the JSON Schemas in tests and tools.
+#[doc(hidden)]
+pub fn to_json(bytes: &[u8], file: &str) -> Result<serde_json::Value, Diagnostic> {
+    fn convert(v: Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(b),
+            Value::Number(n) => n
+                .parse::<i64>()
+                .map(serde_json::Value::from)
+                .or_else(|_| n.parse::<f64>().map(serde_json::Value::from))
+                .unwrap_or(serde_json::Value::String(n)),
+            Value::Str(s) => serde_json::Value::String(s),
+            Value::Seq(items) => items.into_iter().map(|n| convert(n.value)).collect(),
+            Value::Map(entries) => serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, n)| (k.text, convert(n.value)))
+                    .collect(),
+            ),
+        }
+    }
+    Ok(convert(parse(bytes, file)?.value))
+}
+
 /// Writes `s` as a YAML scalar, quoted whenever a reader could take it for anything but
 /// text (`no`, `1.0`, `#note`, `a: b`, ...). Used for values the tool writes into files.
 /// The result is always one line: text with line breaks or control characters is written as

@@ -605,3 +605,62 @@ fn a_format_that_contradicts_the_extension_is_refused() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn the_embedded_bank_and_the_samples_validate_against_their_schemas() {
+    let schema = |kind: &str| -> Value {
+        serde_json::from_slice(&msp().args(["schema", kind]).output().unwrap().stdout).unwrap()
+    };
+    let (answers_schema, bank_schema) = (schema("answers"), schema("bank"));
+    assert_eq!(
+        answers_schema["$schema"],
+        "http://json-schema.org/draft-07/schema#"
+    );
+    let answers = jsonschema::validator_for(&answers_schema).expect("answers schema compiles");
+    let bank = jsonschema::validator_for(&bank_schema).expect("bank schema compiles");
+    let as_json =
+        |path: &str| msp_risk::yaml_to_json(&std::fs::read(repo(path)).unwrap(), path).unwrap();
+    let errors = |v: &jsonschema::Validator, doc: &Value| {
+        v.iter_errors(doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect::<Vec<_>>()
+    };
+    let embedded = as_json("questionnaires/cisa-msp-customer.yaml");
+    assert!(
+        errors(&bank, &embedded).is_empty(),
+        "{:#?}",
+        errors(&bank, &embedded)
+    );
+    assert!(errors(&bank, &as_json("tests/fixtures/banks/small.yaml")).is_empty());
+    for (name, file) in SAMPLES {
+        let doc = as_json(file);
+        assert!(
+            errors(&answers, &doc).is_empty(),
+            "{name}: {:#?}",
+            errors(&answers, &doc)
+        );
+    }
+    // The blank template validates too, and the schemas catch real mistakes.
+    let template = stdout_of(&msp().arg("template").output().unwrap());
+    assert!(template.starts_with("# yaml-language-server: $schema=msp-risk-answers.schema.json\n"));
+    let blank = msp_risk::yaml_to_json(template.as_bytes(), "t.yaml").unwrap();
+    assert!(
+        errors(&answers, &blank).is_empty(),
+        "{:#?}",
+        errors(&answers, &blank)
+    );
+    let wrong = msp_risk::yaml_to_json(
+        b"bank: cisa-msp-customer@1.0.0\nanswers:\n  GOV-01: maybe\n  GOV-99: yes\n",
+        "w.yaml",
+    )
+    .unwrap();
+    assert_eq!(
+        errors(&answers, &wrong).len(),
+        2,
+        "{:#?}",
+        errors(&answers, &wrong)
+    );
+    let mut broken_bank = embedded.clone();
+    broken_bank["domains"][0]["questions"][0]["severity"] = Value::from("severe");
+    assert!(!bank.is_valid(&broken_bank));
+}

@@ -147,10 +147,12 @@ Examples:
     #[command(after_help = "Example:\n  msp-risk man > msp-risk.1 && man ./msp-risk.1")]
     Man,
 
-    /// Print the JSON Schema (draft-07) of a file format msp-risk writes
+    /// Print the JSON Schema (draft-07) of answers files, banks or the JSON report
     #[command(after_help = "\
-Example:
-  msp-risk schema report > report.schema.json   # describes `report --format json`")]
+Examples:
+  msp-risk schema answers > msp-risk-answers.schema.json   # editors check answers files with it
+  msp-risk schema bank > msp-risk-bank.schema.json
+  msp-risk schema report > report.schema.json              # describes `report --format json`")]
     Schema {
         /// Which format
         #[arg(value_enum)]
@@ -272,6 +274,10 @@ pub enum LevelArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SchemaKind {
+    /// Answers files, for the bank in use (every question id with its answers)
+    Answers,
+    /// Questionnaire banks
+    Bank,
     /// The JSON report (`report --format json`)
     Report,
 }

@@ -47,6 +47,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         }
         Command::Schema { kind } => {
             let schema = match kind {
+                crate::cli::SchemaKind::Answers => {
+                    msp_risk::schemas::answers(&crate::settings::load_bank(&cli)?)
+                }
+                crate::cli::SchemaKind::Bank => msp_risk::schemas::bank(),
                 crate::cli::SchemaKind::Report => msp_risk::report::json_schema(),
             };
             emit(&(serde_json::to_string_pretty(&schema)? + "\n"), None)?;
