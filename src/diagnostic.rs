@@ -99,8 +99,23 @@ impl LoadError {
     }
 }
 
+/// At most this many problems are shown; a file with thousands of bad lines gets a readable
+/// message, not a flood (the count of the rest is given).
+pub const SHOWN_PROBLEMS: usize = 50;
+
 fn join_lines(diagnostics: &[Diagnostic]) -> String {
-    let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    let mut lines: Vec<String> = diagnostics
+        .iter()
+        .take(SHOWN_PROBLEMS)
+        .map(ToString::to_string)
+        .collect();
+    if diagnostics.len() > SHOWN_PROBLEMS {
+        let file = crate::sanitize::terminal_line(&diagnostics[0].file).into_owned();
+        lines.push(format!(
+            "{file}: and {} more problem(s) like these",
+            diagnostics.len() - SHOWN_PROBLEMS
+        ));
+    }
     lines.join("\n")
 }
 

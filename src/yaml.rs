@@ -34,6 +34,7 @@ pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Node, Diagnostic> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         merge_keys: MergeKeyPolicy::Error,
+        reject_unsupported_tags: true,
         budget: Some(budget),
     };
     let spanned: Spanned<ValueSeed> = serde_saphyr::from_str_with_options(text, options)

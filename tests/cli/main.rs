@@ -1,6 +1,7 @@
 //! Integration tests: they run the real `msp-risk` binary, as users and CI do.
 //! One test binary (with modules) keeps link time down.
 
+mod adversarial;
 mod bad_answers;
 mod bank_commands;
 mod batch;
