@@ -8,6 +8,7 @@ mod batch;
 mod check;
 mod diff_and_letter;
 mod embedded_bank;
+mod faults;
 mod formats;
 mod help;
 mod interview;
