@@ -26,6 +26,7 @@ use crate::tree::{Key, Node, Value};
 /// Parses one YAML document into a tree with positions. `file` names the file in messages.
 pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<Node, Diagnostic> {
     let text = decode(bytes, file)?;
+    refuse_tags(text, file)?;
     let mut budget = Budget::default();
     budget.max_reader_input_bytes = Some(limits::MAX_INPUT_BYTES as usize);
     budget.max_depth = limits::MAX_DEPTH;
@@ -90,6 +91,31 @@ pub(crate) fn scalar(s: &str) -> String {
         }
         _ => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()),
     }
+}
+
+/// msp-risk files are plain YAML: any tag (`!!binary`, `!!str`, `!custom`) is refused, with
+/// its position. Tags need a `!`, so files without one (nearly all) are not scanned twice.
+fn refuse_tags(text: &str, file: &str) -> Result<(), Diagnostic> {
+    if !text.contains('!') {
+        return Ok(());
+    }
+    for event in serde_saphyr::granit_parser::Parser::new_from_str(text) {
+        // Syntax errors are reported by the real parse, with its better wording.
+        let Ok((event, span)) = event else { break };
+        if event.tag().is_some() {
+            let pos = Pos {
+                line: span.start.line() as u64,
+                column: span.start.col() as u64 + 1,
+            };
+            return Err(Diagnostic::new(
+                file,
+                pos,
+                "yaml-tag",
+                "YAML tags (like `!!binary` or `!name`) are not supported; write the value as plain text",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Diagnostic> {
