@@ -218,3 +218,31 @@ fn escape_sequences_in_a_custom_bank_never_reach_the_terminal() {
     }
     let _ = repo("");
 }
+
+/// An acceptance whose expiry date has passed is not a broken file: issue 2 asks that it be
+/// shown as open and fail the gate. So `report` reads it (exit 0, marked expired) and
+/// `check` fails on it (exit 1), whatever the finding's level.
+#[test]
+fn an_expiry_in_the_past_is_an_open_risk_not_a_broken_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("expired.yaml");
+    std::fs::write(
+        &path,
+        format!("{HEAD}answers:\n  GOV-05: no\naccepted_risks:\n  - question: GOV-05\n    justification: reviewed yearly\n    expires: 2020-01-01\n"),
+    )
+    .unwrap();
+    let out = msp()
+        .args(["report", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["acceptance"]["status"], "expired");
+    let out = msp()
+        .args(["check", "--fail-on", "critical"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
