@@ -59,72 +59,54 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 }
 
 fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
-    let err = |cause| WriteError {
+    let mut file = AtomicFile::open(path, overwrite)?;
+    file.write_all(bytes).map_err(|cause| WriteError {
         path: path.display().to_string(),
         cause,
-    };
-    if path.is_dir() {
-        return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    // tempfile creates the file with mode 0600, so the content is never readable by others,
-    // not even for the moment before the rename.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".msp-risk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    if overwrite {
-        tmp.persist(path).map_err(|e| err(e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| err(e.error))?;
-    }
-    #[cfg(unix)]
-    {
-        // Make the rename itself durable. Failing to open the folder is not worth failing
-        // the write for: the data is already safely on disk under its final name.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
+    })?;
+    file.commit()
 }
 
-/// A file written bit by bit and put in place atomically by [`AtomicFile::commit`], for
-/// outputs too large to build in memory first (the portfolio summary of a large batch).
-/// Dropping it without committing leaves the previous version untouched.
+/// A file written bit by bit and put in place atomically by [`AtomicFile::commit`]: what
+/// [`write_atomic`] does for bytes in memory, for outputs too large to build in memory first
+/// (the portfolio summary of a large batch). Dropping it without committing leaves the
+/// previous version untouched.
 pub struct AtomicFile {
     path: std::path::PathBuf,
     tmp: std::io::BufWriter<tempfile::NamedTempFile>,
+    overwrite: bool,
 }
 
 impl AtomicFile {
     /// Starts writing `path` (a temporary file in the same folder, mode 0600).
     pub fn create(path: &Path) -> Result<AtomicFile, WriteError> {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
+        AtomicFile::open(path, true)
+    }
+
+    fn open(path: &Path, overwrite: bool) -> Result<AtomicFile, WriteError> {
+        let err = |cause| WriteError {
+            path: path.display().to_string(),
+            cause,
         };
+        if path.is_dir() {
+            return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+        }
+        // tempfile creates the file with mode 0600, so the content is never readable by
+        // others, not even for the moment before the rename.
         let tmp = tempfile::Builder::new()
             .prefix(".msp-risk-")
             .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|cause| WriteError {
-                path: path.display().to_string(),
-                cause,
-            })?;
+            .tempfile_in(folder_of(path))
+            .map_err(err)?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp: std::io::BufWriter::new(tmp),
+            overwrite,
         })
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes and syncs the file, renames it into place (or, for a new file, fails with
+    /// `AlreadyExists` rather than replace one), then syncs the folder.
     pub fn commit(self) -> Result<(), WriteError> {
         let err = |cause| WriteError {
             path: self.path.display().to_string(),
@@ -132,8 +114,28 @@ impl AtomicFile {
         };
         let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
-        tmp.persist(&self.path).map_err(|e| err(e.error))?;
+        if self.overwrite {
+            tmp.persist(&self.path).map_err(|e| err(e.error))?;
+        } else {
+            tmp.persist_noclobber(&self.path)
+                .map_err(|e| err(e.error))?;
+        }
+        #[cfg(unix)]
+        {
+            // Make the rename itself durable. Failing to open the folder is not worth
+            // failing the write for: the data is already safely on disk under its name.
+            if let Ok(d) = File::open(folder_of(&self.path)) {
+                let _ = d.sync_all();
+            }
+        }
         Ok(())
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 

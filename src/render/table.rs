@@ -421,7 +421,6 @@ impl TableRenderer {
     /// The portfolio table for `rows` (worst first) out of `total` organisations.
     pub fn portfolio_table(&self, rows: &[portfolio::PortfolioRow], total: usize) -> String {
         let mut out = String::new();
-        let out = &mut out;
         let title = if rows.len() < total {
             format!(
                 "Portfolio: the {} highest-risk of {total} organisations",
@@ -471,12 +470,12 @@ impl TableRenderer {
         }
         let _ = writeln!(out, "{t}");
         self.paragraph(
-            out,
+            &mut out,
             "",
             "Tier: the MSP's cybersecurity focus, minimal, some or full (comprehensive); ? = not determined. \
              Crit, High: open findings. Unknown: \"I don't know\" answers.",
         );
-        std::mem::take(out)
+        out
     }
 }
 

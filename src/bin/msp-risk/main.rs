@@ -19,8 +19,8 @@ pub enum Exit {
     GateFailed,
     /// 2: an error (bad usage, invalid or unreadable input, an output that cannot be written).
     Error,
-    /// 130: interrupted (Ctrl-C or Esc in the interview); answers so far are saved.
-    Interrupted,
+    // 130 (the interview stopped with Esc or Ctrl-C) is set by `interview::stop_now`, which
+    // exits at once from whichever thread noticed first.
 }
 
 impl From<Exit> for ExitCode {
@@ -29,7 +29,6 @@ impl From<Exit> for ExitCode {
             Exit::Success => 0,
             Exit::GateFailed => 1,
             Exit::Error => 2,
-            Exit::Interrupted => 130,
         })
     }
 }

@@ -26,27 +26,11 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
         max_unknown: args.max_unknown,
         max_unanswered: args.max_unanswered,
     };
-    let (inputs, problems) = msp_risk::batch::expand(&args.files);
-    let mut any_bad = !problems.is_empty();
+    let (files, invalid) = super::load_all(&args.files, &bank);
+    let any_bad = !invalid.is_empty();
     let mut invalid_lines = String::new();
-    for (arg, why) in &problems {
-        eprintln!("error: {}: {why}", terminal_line(arg));
-        let _ = writeln!(invalid_lines, "INVALID  {}: {why}", terminal_line(arg));
-    }
-    let mut files = Vec::new();
-    for input in &inputs {
-        match super::load_answers(&input.path, &bank) {
-            Ok(a) => files.push(a),
-            Err(e) => {
-                crate::print_error(&e);
-                any_bad = true;
-                let _ = writeln!(
-                    invalid_lines,
-                    "INVALID  {}: cannot be checked (see the error above)",
-                    terminal_line(&input.path)
-                );
-            }
-        }
+    for (input, why) in &invalid {
+        let _ = writeln!(invalid_lines, "INVALID  {}: {why}", terminal_line(input));
     }
     let width = settings::width(cli, std::io::IsTerminal::is_terminal(&std::io::stdout()));
     // Lines wrap to the width, continuing under their text.
@@ -106,7 +90,7 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
     }
     out.push_str(&invalid_lines);
     if !files.is_empty() || any_bad {
-        let invalid = inputs.len() - files.len() + problems.len();
+        let invalid = invalid.len();
         let _ = writeln!(
             out,
             "{} of {} file(s) passed{} (--fail-on {}{}{})",

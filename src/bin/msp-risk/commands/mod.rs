@@ -67,24 +67,27 @@ pub fn load_answers(file: &str, bank: &Bank) -> anyhow::Result<AnswersFile> {
 }
 
 /// Loads every answers file (folders expanded), reporting each invalid one on standard error
-/// and going on with the others. Returns the good ones and whether any was bad.
-pub fn load_all(args: &[String], bank: &Bank) -> (Vec<AnswersFile>, bool) {
-    let (inputs, problems) = msp_risk::batch::expand(args);
-    let mut any_bad = !problems.is_empty();
-    for (arg, why) in problems {
-        eprintln!("error: {}: {why}", msp_risk::sanitize::terminal_line(&arg));
+/// and going on with the others. Returns the good ones, and each input that could not be
+/// used with a short reason (the full problem was printed).
+pub fn load_all(args: &[String], bank: &Bank) -> (Vec<AnswersFile>, Vec<(String, String)>) {
+    let (inputs, mut invalid) = msp_risk::batch::expand(args);
+    for (arg, why) in &invalid {
+        eprintln!("error: {}: {why}", msp_risk::sanitize::terminal_line(arg));
     }
     let mut good = Vec::new();
-    for file in inputs.iter().map(|i| &i.path) {
-        match load_answers(file, bank) {
+    for input in inputs {
+        match load_answers(&input.path, bank) {
             Ok(a) => good.push(a),
             Err(e) => {
                 crate::print_error(&e);
-                any_bad = true;
+                invalid.push((
+                    input.path,
+                    "cannot be checked (see the error above)".to_string(),
+                ));
             }
         }
     }
-    (good, any_bad)
+    (good, invalid)
 }
 
 /// Writes text to standard output, or atomically to `output` (replacing it).

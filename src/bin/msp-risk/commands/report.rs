@@ -22,7 +22,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
     let outputs = outputs(args)?;
     let bank = settings::load_bank(cli)?;
     let today = settings::today(cli)?;
-    let (files, any_bad) = super::load_all(&args.files, &bank);
+    let (files, invalid) = super::load_all(&args.files, &bank);
+    let any_bad = !invalid.is_empty();
     let reports: Vec<_> = files
         .iter()
         .map(|a| msp_risk::score(&bank, a, today))
