@@ -11,26 +11,51 @@ use std::path::Path;
 use crate::diagnostic::{LoadError, WriteError};
 use crate::limits::MAX_INPUT_BYTES;
 
-/// Reads a whole file, refusing files over [`MAX_INPUT_BYTES`] without reading them fully.
-/// `-` reads standard input.
-pub fn read_limited(path: &str) -> Result<Vec<u8>, LoadError> {
+/// Reads a whole file the user named, refusing files over [`MAX_INPUT_BYTES`] without
+/// reading them fully. `-` reads standard input; a pipe (`<(...)`) is read like a file.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
+    read(path, false)
+}
+
+/// Like [`read_limited`], for files found by walking a folder: only a regular file is read.
+/// The file is opened without blocking and checked after opening, so a FIFO (or a file
+/// swapped for one) is refused at once instead of waiting forever for a writer.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, LoadError> {
+    read(path, true)
+}
+
+fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
+    let shown = || path.display().to_string();
     let read_err = |cause| LoadError::Read {
-        path: path.to_string(),
+        path: shown(),
         cause,
     };
     let mut bytes = Vec::new();
-    if path == "-" {
+    if path.as_os_str() == "-" {
         std::io::stdin()
             .lock()
             .take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(read_err)?;
     } else {
-        let file = File::open(path).map_err(read_err)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        if regular_only {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = options.open(path).map_err(read_err)?;
         let meta = file.metadata().map_err(read_err)?;
         if meta.is_dir() {
             return Err(read_err(std::io::Error::from(
                 std::io::ErrorKind::IsADirectory,
+            )));
+        }
+        if regular_only && !meta.is_file() {
+            return Err(read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file (a FIFO, device or socket); skipped",
             )));
         }
         file.take(MAX_INPUT_BYTES + 1)
@@ -39,7 +64,7 @@ pub fn read_limited(path: &str) -> Result<Vec<u8>, LoadError> {
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(LoadError::TooLarge {
-            path: path.to_string(),
+            path: shown(),
             limit: MAX_INPUT_BYTES,
         });
     }
@@ -72,6 +97,7 @@ fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
 /// (the portfolio summary of a large batch). Dropping it without committing leaves the
 /// previous version untouched.
 pub struct AtomicFile {
+    _pending: Pending,
     path: std::path::PathBuf,
     tmp: std::io::BufWriter<tempfile::NamedTempFile>,
     overwrite: bool,
@@ -88,17 +114,24 @@ impl AtomicFile {
             path: path.display().to_string(),
             cause,
         };
-        if path.is_dir() {
-            return Err(err(std::io::Error::from(std::io::ErrorKind::IsADirectory)));
+        crate::guard::check(path).map_err(err)?;
+        // Created and registered under one lock, so a stop by signal either sees this
+        // temporary file in the list (and removes it) or prevents its creation.
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.stopping {
+            return Err(err(std::io::Error::from(std::io::ErrorKind::Interrupted)));
         }
         // tempfile creates the file with mode 0600, so the content is never readable by
         // others, not even for the moment before the rename.
         let tmp = tempfile::Builder::new()
-            .prefix(".msp-risk-")
-            .suffix(".tmp")
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(folder_of(path))
             .map_err(err)?;
+        pending.paths.push(tmp.path().to_path_buf());
+        drop(pending);
         Ok(AtomicFile {
+            _pending: Pending(tmp.path().to_path_buf()),
             path: path.to_path_buf(),
             tmp: std::io::BufWriter::new(tmp),
             overwrite,
@@ -114,6 +147,8 @@ impl AtomicFile {
         };
         let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
+        // Checked again at the last moment: the target may have changed since `open`.
+        crate::guard::check(&self.path).map_err(err)?;
         if self.overwrite {
             tmp.persist(&self.path).map_err(|e| err(e.error))?;
         } else {
@@ -129,6 +164,89 @@ impl AtomicFile {
             }
         }
         Ok(())
+    }
+}
+
+/// Temporary files are named `.msp-risk-XXXXXX.tmp`: hidden, and recognisable as ours when
+/// a run killed with `kill -9` left one behind.
+pub const TEMP_PREFIX: &str = ".msp-risk-";
+/// See [`TEMP_PREFIX`].
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Temporary files not yet renamed into place, so that a stop by signal can remove them
+/// (the process then exits without running destructors).
+struct PendingWrites {
+    stopping: bool,
+    paths: Vec<std::path::PathBuf>,
+}
+
+static PENDING: std::sync::Mutex<PendingWrites> = std::sync::Mutex::new(PendingWrites {
+    stopping: false,
+    paths: Vec::new(),
+});
+
+/// One entry of [`PENDING`], removed from the list when the write ends either way.
+struct Pending(std::path::PathBuf);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = pending.paths.iter().rposition(|p| *p == self.0) {
+            pending.paths.swap_remove(i);
+        }
+    }
+}
+
+/// For a signal handler about to exit the process: refuses every write from now on and
+/// removes the temporary files of the writes in progress, so a stopped run leaves only
+/// complete files behind. Returns with the list locked for good: call it last.
+pub fn abandon_writes() {
+    let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    pending.stopping = true;
+    for path in pending.paths.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+    // Keep the lock: no write may start or finish between here and the exit.
+    std::mem::forget(pending);
+}
+
+/// Removes temporary files of ours left in `dir` by a run that was killed outright. Only
+/// for a folder this run holds locked (see [`lock_folder`]), where no other run of ours is
+/// writing. Returns how many were removed.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX)
+            && name.len() == TEMP_PREFIX.len() + 6 + TEMP_SUFFIX.len();
+        if ours
+            && entry.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// An exclusive lock on a folder (on the folder itself: nothing is created in it, so nothing
+/// is left behind). `Ok(None)` when another run holds it. Released when dropped or when the
+/// process ends, even by `kill -9`.
+pub fn lock_folder(dir: &Path) -> Result<Option<File>, WriteError> {
+    let err = |cause| WriteError {
+        path: dir.display().to_string(),
+        cause,
+    };
+    let file = File::open(dir).map_err(err)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(err(e)),
     }
 }
 
@@ -263,7 +381,7 @@ mod tests {
     #[test]
     fn reading_a_folder_is_an_error() -> TestResult {
         let dir = tempfile::tempdir()?;
-        let e = read_limited(&dir.path().display().to_string()).unwrap_err();
+        let e = read_limited(dir.path()).unwrap_err();
         assert!(e.to_string().contains("folder"), "{e}");
         Ok(())
     }

@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod fsio;
 pub mod gate;
+pub mod guard;
 pub mod interview;
 pub mod limits;
 pub mod portfolio;

@@ -1,11 +1,14 @@
 //! The portfolio view: many assessed organisations side by side, worst first.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::report::{Rating, Report, Tier};
 
+/// How many of the worst organisations the portfolio table on a terminal shows.
+pub const TABLE_ROWS: usize = 20;
+
 /// One organisation in the portfolio.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PortfolioRow {
     /// The answers file.
     pub file: String,

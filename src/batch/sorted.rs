@@ -107,11 +107,12 @@ impl<T: Record> Iterator for Merge<T> {
 }
 
 /// A folder entry: its name, and whether it is a folder.
-impl Record for (String, bool) {
+/// A folder entry: (name as bytes, kind).
+impl Record for (Vec<u8>, u8) {
     fn write_to(&self, w: &mut impl Write) -> io::Result<()> {
         w.write_all(&(self.0.len() as u32).to_le_bytes())?;
-        w.write_all(self.0.as_bytes())?;
-        w.write_all(&[u8::from(self.1)])
+        w.write_all(&self.0)?;
+        w.write_all(&[self.1])
     }
 
     fn read_from(r: &mut impl Read) -> io::Result<Option<Self>> {
@@ -122,11 +123,9 @@ impl Record for (String, bool) {
         }
         let mut name = vec![0u8; u32::from_le_bytes(len) as usize];
         r.read_exact(&mut name)?;
-        let mut flag = [0u8; 1];
-        r.read_exact(&mut flag)?;
-        let name =
-            String::from_utf8(name).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        Ok(Some((name, flag[0] == 1)))
+        let mut kind = [0u8; 1];
+        r.read_exact(&mut kind)?;
+        Ok(Some((name, kind[0])))
     }
 }
 
@@ -148,6 +147,64 @@ impl Record for (u64, u32, u64, u32) {
         let u64_at = |i: usize| u64::from_le_bytes(buf[i..i + 8].try_into().unwrap_or_default());
         let u32_at = |i: usize| u32::from_le_bytes(buf[i..i + 4].try_into().unwrap_or_default());
         Ok(Some((u64_at(0), u32_at(8), u64_at(12), u32_at(20))))
+    }
+}
+
+/// Lines of any length put in order by a rank key (ties in input order) without holding
+/// them: each line goes to a spill file as it comes, and only a 24-byte place per line is
+/// sorted (outside memory when there are many). For summaries of large batches.
+pub struct RankedLines {
+    places: ExternalSort<(u64, u32, u64, u32)>,
+    spill: BufWriter<File>,
+    spilled: u64,
+    count: usize,
+}
+
+impl RankedLines {
+    /// An empty set (a temporary file is opened for the spill).
+    pub fn new() -> io::Result<RankedLines> {
+        Ok(RankedLines {
+            places: ExternalSort::new(),
+            spill: BufWriter::new(tempfile::tempfile()?),
+            spilled: 0,
+            count: 0,
+        })
+    }
+
+    /// Adds a line with its rank key (lower first) and input index (the tie-break).
+    pub fn push(&mut self, key: u64, index: usize, line: &[u8]) -> io::Result<()> {
+        let too_long = || io::Error::new(io::ErrorKind::InvalidData, "line too long");
+        let len = u32::try_from(line.len()).map_err(|_| too_long())?;
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        self.spill.write_all(line)?;
+        self.places.push((key, index, self.spilled, len))?;
+        self.spilled += u64::from(len);
+        self.count += 1;
+        Ok(())
+    }
+
+    /// How many lines were added.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when no line was added.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Calls `each` with every line, in rank order.
+    pub fn for_each(self, each: &mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let mut spill = self.spill.into_inner().map_err(|e| e.into_error())?;
+        let mut line = Vec::new();
+        for place in self.places.finish()? {
+            let (_, _, offset, len) = place?;
+            line.resize(len as usize, 0);
+            spill.seek(SeekFrom::Start(offset))?;
+            spill.read_exact(&mut line)?;
+            each(&line)?;
+        }
+        Ok(())
     }
 }
 
@@ -173,14 +230,31 @@ mod tests {
     }
 
     #[test]
+    fn ranked_lines_come_back_by_key_then_input_order() -> io::Result<()> {
+        let mut lines = RankedLines::new()?;
+        for (i, (key, text)) in [(5u64, "e"), (1, "a1"), (3, "c"), (1, "a2")].iter().enumerate() {
+            lines.push(*key, i, text.as_bytes())?;
+        }
+        let mut out = Vec::new();
+        lines.for_each(&mut |l| {
+            out.push(String::from_utf8_lossy(l).into_owned());
+            Ok(())
+        })?;
+        assert_eq!(out, ["a1", "a2", "c", "e"]);
+        Ok(())
+    }
+
+    #[test]
     fn names_round_trip_through_a_run() -> io::Result<()> {
         let mut sort = ExternalSort::new();
         for i in (0..CHUNK + 5).rev() {
-            sort.push((format!("file-{i:06}.yaml"), i % 2 == 0))?;
+            let mut name = format!("file-{i:06}.yaml").into_bytes();
+            name.push(0xFF); // not UTF-8: names are bytes
+            sort.push((name, u8::from(i % 2 == 0)))?;
         }
-        let names: Vec<(String, bool)> = sort.finish()?.collect::<io::Result<_>>()?;
+        let names: Vec<(Vec<u8>, u8)> = sort.finish()?.collect::<io::Result<_>>()?;
         assert_eq!(names.len(), CHUNK + 5);
-        assert_eq!(names[0], ("file-000000.yaml".to_string(), true));
+        assert_eq!(names[0], (b"file-000000.yaml\xFF".to_vec(), 1));
         assert!(names.windows(2).all(|w| w[0] < w[1]));
         Ok(())
     }

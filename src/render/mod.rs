@@ -35,14 +35,50 @@ pub trait Renderer {
     /// One organisation's report.
     fn render(&self, report: &Report) -> Result<String, RenderError>;
 
-    /// Several organisations' reports followed by the portfolio roll-up. Formats that
-    /// describe one assessment refuse this.
-    fn render_portfolio(&self, reports: &[Report]) -> Result<String, RenderError> {
-        let _ = reports;
-        Err(RenderError(
-            "this format describes one answers file: give one file per run, or use --output-dir for a report per file".to_string(),
-        ))
+    /// One part of several organisations' reports followed by the portfolio roll-up,
+    /// rendered as a stream so that any number of reports fits in memory. Formats that
+    /// describe one assessment refuse.
+    fn portfolio_part(&self, part: PortfolioPart<'_>) -> Result<String, RenderError> {
+        let _ = part;
+        Err(RenderError(ONE_FILE_ONLY.to_string()))
     }
+}
+
+/// Why a format refuses several answers files.
+pub const ONE_FILE_ONLY: &str = "this format describes one answers file: give one file per \
+     run, or use --output-dir for a report per file";
+
+/// A part of a portfolio stream: each report in input order, then the end.
+pub enum PortfolioPart<'a> {
+    /// Report number `index` (from 0).
+    Report {
+        /// Its place in the stream.
+        index: usize,
+        /// The report.
+        report: &'a Report,
+    },
+    /// The end of the stream, with the portfolio roll-up.
+    End {
+        /// Every organisation's row, worst first.
+        rows: &'a mut dyn Iterator<Item = crate::portfolio::PortfolioRow>,
+        /// How many organisations there are.
+        total: usize,
+    },
+}
+
+/// Several reports and their portfolio in one text: the stream of [`PortfolioPart`]s, for
+/// callers that already hold every report.
+pub fn render_portfolio(renderer: &dyn Renderer, reports: &[Report]) -> Result<String, RenderError> {
+    let mut out = String::new();
+    for (index, report) in reports.iter().enumerate() {
+        out.push_str(&renderer.portfolio_part(PortfolioPart::Report { index, report })?);
+    }
+    let mut rows = crate::portfolio::rows(reports).into_iter();
+    out.push_str(&renderer.portfolio_part(PortfolioPart::End {
+        rows: &mut rows,
+        total: reports.len(),
+    })?);
+    Ok(out)
 }
 
 /// The formats `report --format` and `--output` accept.

@@ -12,7 +12,7 @@ use comfy_table::{
     Width,
 };
 
-use super::{RenderError, Renderer};
+use super::{PortfolioPart, RenderError, Renderer};
 use crate::bank::Severity;
 use crate::portfolio;
 use crate::report::{AcceptanceStatus, Finding, Report, ResponsibilityStatus};
@@ -414,10 +414,6 @@ impl TableRenderer {
         }
     }
 
-    fn write_portfolio(&self, out: &mut String, reports: &[Report]) {
-        out.push_str(&self.portfolio_table(&portfolio::rows(reports), reports.len()));
-    }
-
     /// The portfolio table for `rows` (worst first) out of `total` organisations.
     pub fn portfolio_table(&self, rows: &[portfolio::PortfolioRow], total: usize) -> String {
         let mut out = String::new();
@@ -512,13 +508,19 @@ impl Renderer for TableRenderer {
         Ok(out)
     }
 
-    fn render_portfolio(&self, reports: &[Report]) -> Result<String, RenderError> {
+    fn portfolio_part(&self, part: PortfolioPart<'_>) -> Result<String, RenderError> {
         let mut out = String::new();
-        for r in reports {
-            self.write_report(&mut out, r);
-            let _ = writeln!(out, "{}\n", "─".repeat(self.options.width.min(80)));
+        match part {
+            PortfolioPart::Report { report, .. } => {
+                self.write_report(&mut out, report);
+                let rule = if self.options.ascii { "-" } else { "─" };
+                let _ = writeln!(out, "{}\n", rule.repeat(self.options.width.min(80)));
+            }
+            PortfolioPart::End { rows, total } => {
+                let worst: Vec<_> = rows.take(portfolio::TABLE_ROWS).collect();
+                out.push_str(&self.portfolio_table(&worst, total));
+            }
         }
-        self.write_portfolio(&mut out, reports);
         Ok(out)
     }
 }

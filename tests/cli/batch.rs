@@ -213,7 +213,7 @@ fn check_gives_invalid_files_a_verdict_line() {
     assert_eq!(run.status.code(), Some(2));
     let text = stdout_of(&run);
     assert!(
-        text.contains("INVALID  ") && text.contains("b-broken.yaml: cannot be checked"),
+        text.contains("INVALID  ") && text.contains("b-broken.yaml: cannot be used"),
         "{text}"
     );
     assert!(text.contains("of 5 file(s) passed, 1 invalid"), "{text}");

@@ -32,7 +32,7 @@ fn top_level_help_documents_exit_codes() {
         "0    success",
         "1    `check` found",
         "2    an error",
-        "130  the interview was stopped",
+        "130  stopped by Ctrl-C or SIGTERM (or Esc in the interview)",
     ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }

@@ -9,7 +9,8 @@ Exit codes:
   0    success; for `check`, the gate passed
   1    `check` found what the gate forbids; `diff --fail-on-regression` found something worse
   2    an error: bad usage, an unreadable or invalid file, a file that cannot be written
-  130  the interview was stopped with Esc or Ctrl-C (answers so far are saved)
+  130  stopped by Ctrl-C or SIGTERM (or Esc in the interview): answers so far are saved,
+       and no partial output file is left
 
 Examples:
   msp-risk interview                          # answer the questions; saved in answers.yaml
@@ -165,7 +166,7 @@ Examples:
     ParseFloor {
         /// Files or folders
         #[arg(required = true)]
-        files: Vec<String>,
+        files: Vec<PathBuf>,
     },
 
     /// Look at, check and copy the questionnaire bank
@@ -193,7 +194,7 @@ pub struct ReportArgs {
     /// Answers files, or folders (every *.yaml and *.yml inside, in sorted order); `-` reads
     /// standard input
     #[arg(required = true, value_name = "FILE|DIR")]
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
 
     /// Format for standard output, or for a single --output without a FORMAT: prefix; with
     /// --output-dir, a comma-separated list of formats to write for each client
@@ -213,7 +214,7 @@ pub struct ReportArgs {
     /// The format comes from FORMAT:PATH, or from the extension (.md .html .csv .json .xml
     /// for JUnit, .sarif, .oscal.json, .txt for the table)
     #[arg(long, short, value_name = "[FORMAT:]PATH")]
-    pub output: Vec<String>,
+    pub output: Vec<std::ffi::OsString>,
 
     /// Add the domain, answer and reference columns to the risk table
     #[arg(long)]
@@ -249,7 +250,7 @@ pub enum FormatArg {
 pub struct CheckArgs {
     /// Answers files, or folders (every *.yaml and *.yml inside); `-` reads standard input
     #[arg(required = true, value_name = "FILE|DIR")]
-    pub files: Vec<String>,
+    pub files: Vec<PathBuf>,
 
     /// Fail on any open finding at this risk level or above
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -285,9 +286,9 @@ pub enum SchemaKind {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The older answers file
-    pub old: String,
+    pub old: PathBuf,
     /// The newer answers file
-    pub new: String,
+    pub new: PathBuf,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
@@ -307,11 +308,12 @@ pub enum DiffFormat {
 #[derive(Debug, Args)]
 pub struct AskMspArgs {
     /// The answers file
-    pub file: String,
+    pub file: PathBuf,
     /// The MSP's name, for the letter's title
     #[arg(long, value_name = "NAME")]
     pub msp_name: Option<String>,
-    /// Write the letter to this file (atomically, owner-only) instead of standard output
+    /// Write the letter to this file (atomically, owner-only; never an input, a device or a
+    /// symlink; `-` is standard output) instead of standard output
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -344,7 +346,7 @@ Example:
   msp-risk --bank my-bank.yaml report answers.yaml")]
     Lint {
         /// The bank file to check
-        file: String,
+        file: PathBuf,
     },
     /// Print the bank in use (the embedded one unless --bank is given), to customise it
     #[command(after_help = "Example:\n  msp-risk bank export --output my-bank.yaml")]

@@ -19,8 +19,8 @@ pub enum Exit {
     GateFailed,
     /// 2: an error (bad usage, invalid or unreadable input, an output that cannot be written).
     Error,
-    // 130 (the interview stopped with Esc or Ctrl-C) is set by `interview::stop_now`, which
-    // exits at once from whichever thread noticed first.
+    // 130 (stopped by Esc, Ctrl-C or SIGTERM) is set where the stop is handled: the
+    // interview's `stop_now`, or the signal handler in `main`; both exit at once.
 }
 
 impl From<Exit> for ExitCode {
@@ -42,7 +42,8 @@ fn long_version() -> &'static str {
 }
 
 fn main() -> ExitCode {
-    let wants_version = std::env::args()
+    // Arguments are OS strings: a file name need not be UTF-8.
+    let wants_version = std::env::args_os()
         .skip(1)
         .any(|a| a == "--version" || a == "-V");
     let mut command = <cli::Cli as clap::CommandFactory>::command();
@@ -57,6 +58,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    if !matches!(cli.command, cli::Command::Interview(_)) {
+        // Ctrl-C or SIGTERM while files are being written: remove the temporary files of
+        // unfinished writes (finished ones are whole), then stop. The interview has its own.
+        let _ = ctrlc::set_handler(|| {
+            msp_risk::fsio::abandon_writes();
+            let _ = writeln!(std::io::stderr(), "\nStopped; no partial file was left.");
+            std::process::exit(130);
+        });
+    }
     match commands::run(cli) {
         Ok(exit) => exit.into(),
         Err(err) => {

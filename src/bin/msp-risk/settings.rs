@@ -73,7 +73,9 @@ pub fn load_bank(cli: &Cli) -> anyhow::Result<Bank> {
     match &cli.bank {
         Some(path) => {
             let name = path.display().to_string();
-            let bytes = msp_risk::fsio::read_limited(&name)?;
+            // No output may replace the bank this run reads.
+            msp_risk::guard::protect(path);
+            let bytes = msp_risk::fsio::read_limited(path)?;
             Ok(bank::load(&bytes, &name)?)
         }
         None => bank::builtin()

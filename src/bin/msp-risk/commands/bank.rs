@@ -29,6 +29,7 @@ pub fn run(cli: &Cli, cmd: &BankCommand) -> anyhow::Result<Exit> {
         }
         BankCommand::Lint { file } => {
             let bytes = msp_risk::fsio::read_limited(file)?;
+            let file = &file.display().to_string();
             match bank::load(&bytes, file) {
                 Ok(b) => {
                     let follow_ups = b.questions.iter().filter(|q| q.is_follow_up()).count();
@@ -56,7 +57,7 @@ pub fn run(cli: &Cli, cmd: &BankCommand) -> anyhow::Result<Exit> {
                 Some(path) => {
                     // Load first: export only what would be accepted.
                     settings::load_bank(cli)?;
-                    let bytes = msp_risk::fsio::read_limited(&path.display().to_string())?;
+                    let bytes = msp_risk::fsio::read_limited(path)?;
                     String::from_utf8_lossy(&bytes).into_owned()
                 }
                 None => bank::BUILTIN_YAML.to_string(),

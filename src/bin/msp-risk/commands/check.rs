@@ -26,12 +26,6 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
         max_unknown: args.max_unknown,
         max_unanswered: args.max_unanswered,
     };
-    let (files, invalid) = super::load_all(&args.files, &bank);
-    let any_bad = !invalid.is_empty();
-    let mut invalid_lines = String::new();
-    for (input, why) in &invalid {
-        let _ = writeln!(invalid_lines, "INVALID  {}: {why}", terminal_line(input));
-    }
     let width = settings::width(cli, std::io::IsTerminal::is_terminal(&std::io::stdout()));
     // Lines wrap to the width, continuing under their text.
     let put = |out: &mut String, first: &str, rest: &str, text: &str| {
@@ -40,10 +34,13 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
             let _ = writeln!(out, "{}{line}", if i == 0 { first } else { rest });
         }
     };
-    let mut out = String::new();
     let mut failed = 0;
-    for answers in &files {
-        let report = msp_risk::score(&bank, answers, today);
+    let mut checked = 0;
+    // One file at a time, each verdict printed as it comes: any number of files fits.
+    let invalid = super::for_each_answers(&args.files, &bank, &mut |answers| {
+        let mut out = String::new();
+        checked += 1;
+        let report = msp_risk::score(&bank, &answers, today);
         let verdict = gate::evaluate(&report, &policy);
         failed += usize::from(!verdict.passed);
         let name = match &report.organization {
@@ -87,15 +84,20 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
                 terminal_line(&report.file)
             );
         }
+        super::emit(&out, None)
+    })?;
+    let any_bad = !invalid.is_empty();
+    let mut out = String::new();
+    for (input, why) in &invalid {
+        let _ = writeln!(out, "INVALID  {}: {why}", terminal_line(input));
     }
-    out.push_str(&invalid_lines);
-    if !files.is_empty() || any_bad {
+    if checked > 0 || any_bad {
         let invalid = invalid.len();
         let _ = writeln!(
             out,
             "{} of {} file(s) passed{} (--fail-on {}{}{})",
-            files.len() - failed,
-            files.len() + invalid,
+            checked - failed,
+            checked + invalid,
             if invalid > 0 {
                 format!(", {invalid} invalid")
             } else {

@@ -78,7 +78,7 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     };
 
     let (answers, text, resumed) = if path.exists() {
-        let bytes = msp_risk::fsio::read_limited(&name)?;
+        let bytes = msp_risk::fsio::read_limited(path)?;
         let answers = answers::load(&bytes, &name, &bank)
             .with_context(|| format!("{shown} cannot be resumed until these problems are fixed"))?;
         (answers, String::from_utf8_lossy(&bytes).into_owned(), true)

@@ -9,7 +9,9 @@ mod report;
 mod template;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use msp_risk::sanitize::terminal_line;
 
 use msp_risk::answers::{self, AnswersFile};
 use msp_risk::bank::Bank;
@@ -61,38 +63,88 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 }
 
 /// Reads and checks one answers file against the bank.
-pub fn load_answers(file: &str, bank: &Bank) -> anyhow::Result<AnswersFile> {
-    let bytes = msp_risk::fsio::read_limited(file)?;
-    Ok(answers::load(&bytes, file, bank)?)
+pub fn load_answers(path: &Path, bank: &Bank) -> anyhow::Result<AnswersFile> {
+    msp_risk::guard::protect(path);
+    let bytes = msp_risk::fsio::read_limited(path)?;
+    Ok(answers::load(&bytes, &path.display().to_string(), bank)?)
 }
 
-/// Loads every answers file (folders expanded), reporting each invalid one on standard error
-/// and going on with the others. Returns the good ones, and each input that could not be
-/// used with a short reason (the full problem was printed).
-pub fn load_all(args: &[String], bank: &Bank) -> (Vec<AnswersFile>, Vec<(String, String)>) {
-    let (inputs, mut invalid) = msp_risk::batch::expand(args);
-    for (arg, why) in &invalid {
-        eprintln!("error: {}: {why}", msp_risk::sanitize::terminal_line(arg));
-    }
-    let mut good = Vec::new();
-    for input in inputs {
-        match load_answers(&input.path, bank) {
-            Ok(a) => good.push(a),
-            Err(e) => {
-                crate::print_error(&e);
-                invalid.push((
-                    input.path,
-                    "cannot be checked (see the error above)".to_string(),
-                ));
+/// Streams every answers file named (folders expanded, in order) to `each`, one at a time
+/// so any number fits in memory. Invalid files and what the walk met (an unreadable
+/// folder, a FIFO) are printed on standard error as they come and returned with a short
+/// reason; `each` sees only good files.
+pub fn for_each_answers(
+    args: &[PathBuf],
+    bank: &Bank,
+    each: &mut dyn FnMut(AnswersFile) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let invalid = std::cell::RefCell::new(Vec::new());
+    let mut failed = None;
+    msp_risk::batch::for_each_input(
+        args,
+        &mut |p| {
+            eprintln!(
+                "{}: {}: {}",
+                if p.is_error { "error" } else { "note" },
+                terminal_line(&p.path),
+                p.why
+            );
+            if p.is_error {
+                invalid.borrow_mut().push((p.path, p.why));
             }
-        }
+        },
+        &mut |input| {
+            if failed.is_some() {
+                return;
+            }
+            let bytes = if input.walked {
+                msp_risk::fsio::read_regular(&input.path)
+            } else {
+                msp_risk::fsio::read_limited(&input.path)
+            };
+            let loaded = bytes.and_then(|b| answers::load(&b, &input.shown, bank));
+            match loaded {
+                Ok(a) => {
+                    if let Err(e) = each(a) {
+                        failed = Some(e);
+                    }
+                }
+                Err(e) => {
+                    crate::print_error(&e.into());
+                    invalid.borrow_mut().push((
+                        input.shown,
+                        "cannot be used (see the error above)".to_string(),
+                    ));
+                }
+            }
+        },
+    );
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(invalid.into_inner()),
     }
-    (good, invalid)
 }
 
-/// Writes text to standard output, or atomically to `output` (replacing it).
+/// Marks every file the arguments name or hold as an input no output may replace, and
+/// counts them.
+pub fn protect_inputs(args: &[PathBuf]) -> usize {
+    let mut count = 0;
+    msp_risk::batch::for_each_input(args, &mut |_| {}, &mut |input| {
+        msp_risk::guard::protect(&input.path);
+        count += 1;
+    });
+    count
+}
+
+/// Where `--output` sends text: standard output for `-` and `/dev/stdout`, else a file.
+pub fn target(path: Option<&Path>) -> Option<&Path> {
+    path.filter(|p| !msp_risk::guard::is_stdio(p))
+}
+
+/// Writes text to standard output, or atomically to `output` (replacing it, unless it is
+/// an input, a device or a symlink).
 pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
-    match output {
+    match target(output) {
         Some(path) => Ok(msp_risk::fsio::write_atomic(path, text.as_bytes())?),
         None => {
             let mut out = std::io::stdout().lock();
@@ -105,7 +157,7 @@ pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
 
 /// Writes text to standard output, or to a new file `output` (never replacing one).
 pub fn emit_new(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
-    match output {
+    match target(output) {
         Some(path) => Ok(msp_risk::fsio::write_new(path, text.as_bytes())?),
         None => emit(text, None),
     }

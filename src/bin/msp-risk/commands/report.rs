@@ -1,11 +1,13 @@
 //! `msp-risk report FILE...`: score answers files and render the report, to standard output
 //! or to one or more files.
 
+use std::ffi::OsStr;
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::bail;
 use msp_risk::bank::Severity;
-use msp_risk::render::{Format, RenderOptions};
+use msp_risk::render::{Format, PortfolioPart, RenderOptions};
 use msp_risk::sanitize::terminal_line;
 
 use crate::cli::{Cli, FormatArg, LevelArg, ReportArgs};
@@ -19,53 +21,150 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
         bail!("several formats need --output-dir (a file per client and format), or one --output per format");
     }
     // Check every output before doing any work, so a typo costs nothing.
-    let outputs = outputs(args)?;
+    let mut outputs = outputs(args)?;
+    if outputs.is_empty() {
+        let format = args.format.first().copied().map_or(Format::Table, format_of);
+        outputs.push((format, None));
+    }
     let bank = settings::load_bank(cli)?;
     let today = settings::today(cli)?;
-    let (files, invalid) = super::load_all(&args.files, &bank);
-    let any_bad = !invalid.is_empty();
-    let reports: Vec<_> = files
-        .iter()
-        .map(|a| msp_risk::score(&bank, a, today))
-        .collect();
-    if reports.is_empty() {
-        return Ok(Exit::Error);
-    }
-    let render = |format: Format, to_file: bool| -> anyhow::Result<String> {
-        let options = RenderOptions {
-            table: settings::table_options(cli, to_file, args.detailed),
-            fail_on: level(args.fail_on),
-        };
-        let renderer = format.renderer(options);
-        Ok(if args.files.len() == 1 {
-            renderer.render(&reports[0])?
-        } else {
-            renderer.render_portfolio(&reports)?
-        })
-    };
-    if outputs.is_empty() {
-        let format = args
-            .format
-            .first()
-            .copied()
-            .map_or(Format::Table, format_of);
-        super::emit(&render(format, false)?, None)?;
-    } else {
-        // Render everything first: a failure leaves no partial set of files.
-        let mut rendered = Vec::new();
-        for (format, path) in &outputs {
-            rendered.push((path, *format, render(*format, true)?));
-        }
-        for (path, format, text) in rendered {
-            super::emit(&text, Some(path))?;
-            eprintln!(
-                "Wrote {} ({})",
-                terminal_line(&path.display().to_string()),
+    // Every input is known before any output is opened: none may be replaced by one.
+    let count = super::protect_inputs(&args.files);
+    let several = count > 1;
+    if several {
+        if let Some((format, _)) = outputs.iter().find(|(f, _)| !streams(*f)) {
+            bail!(
+                "{count} answers files, and {} describes one: write a {} report for each with \
+                 `--output-dir DIR --format {}` (plus portfolio.csv), or give one file",
+                format.name(),
+                format.name(),
                 format.name()
             );
         }
     }
-    Ok(if any_bad { Exit::Error } else { Exit::Success })
+    // Every file output is opened now (a temporary file beside it) and renamed into place
+    // only when all are complete: several outputs are written all, or none.
+    let mut sinks = Vec::new();
+    for (format, path) in &outputs {
+        let file = match path {
+            Some(p) => Some(msp_risk::fsio::AtomicFile::create(p)?),
+            None => None,
+        };
+        let options = RenderOptions {
+            table: settings::table_options(cli, path.is_some(), args.detailed),
+            fail_on: level(args.fail_on),
+        };
+        sinks.push(Sink {
+            format: *format,
+            path: path.clone(),
+            renderer: format.renderer(options),
+            file,
+            rows: if several {
+                Some(msp_risk::batch::RankedLines::new()?)
+            } else {
+                None
+            },
+        });
+    }
+    let mut index = 0;
+    let invalid = super::for_each_answers(&args.files, &bank, &mut |answers| {
+        let report = msp_risk::score(&bank, &answers, today);
+        for sink in &mut sinks {
+            let text = if several {
+                let row = msp_risk::portfolio::row(&report);
+                if let Some(rows) = &mut sink.rows {
+                    rows.push(row.rank_key(), index, &serde_json::to_vec(&row)?)?;
+                }
+                sink.renderer
+                    .portfolio_part(PortfolioPart::Report { index, report: &report })?
+            } else {
+                sink.renderer.render(&report)?
+            };
+            sink.write(&text)?;
+        }
+        index += 1;
+        Ok(())
+    })?;
+    if index == 0 {
+        // Nothing valid: no output is written (their temporary files go with the sinks).
+        return Ok(Exit::Error);
+    }
+    for sink in &mut sinks {
+        if let Some(rows) = sink.rows.take() {
+            let mut parsed = Vec::new();
+            // Rows come back worst first; the table shows a few, JSON lists them all.
+            let mut error = None;
+            rows.for_each(&mut |line| {
+                match serde_json::from_slice::<msp_risk::portfolio::PortfolioRow>(line) {
+                    Ok(row) => parsed.push(row),
+                    Err(e) => {
+                        error.get_or_insert(e);
+                    }
+                }
+                Ok(())
+            })?;
+            if let Some(e) = error {
+                return Err(e.into());
+            }
+            let text = sink.renderer.portfolio_part(PortfolioPart::End {
+                rows: &mut parsed.into_iter(),
+                total: index,
+            })?;
+            sink.write(&text)?;
+        }
+    }
+    for sink in sinks {
+        if let (Some(file), Some(path)) = (sink.file, &sink.path) {
+            file.commit()?;
+            eprintln!(
+                "Wrote {} ({})",
+                terminal_line(&path.display().to_string()),
+                sink.format.name()
+            );
+        }
+    }
+    Ok(if invalid.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Error
+    })
+}
+
+/// One output of `report`: standard output, or a file put in place at the end.
+struct Sink {
+    format: Format,
+    path: Option<PathBuf>,
+    renderer: Box<dyn msp_risk::render::Renderer>,
+    file: Option<msp_risk::fsio::AtomicFile>,
+    /// The portfolio rows, when there are several reports.
+    rows: Option<msp_risk::batch::RankedLines>,
+}
+
+impl Sink {
+    fn write(&mut self, text: &str) -> anyhow::Result<()> {
+        match &mut self.file {
+            Some(f) => f.write_all(text.as_bytes()).map_err(|cause| {
+                msp_risk::diagnostic::WriteError {
+                    path: self
+                        .path
+                        .as_deref()
+                        .map_or_else(String::new, |p| p.display().to_string()),
+                    cause,
+                }
+                .into()
+            }),
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())?;
+                Ok(out.flush()?)
+            }
+        }
+    }
+}
+
+/// Whether a format can hold several reports and a portfolio in one output.
+fn streams(format: Format) -> bool {
+    matches!(format, Format::Table | Format::Json)
 }
 
 pub fn level(l: LevelArg) -> Severity {
@@ -90,19 +189,82 @@ fn format_of(f: FormatArg) -> Format {
     }
 }
 
-/// Each `--output` as (format, path), checked: a known format, an existing folder, not a
-/// folder itself, no path twice.
-fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, PathBuf)>> {
-    let mut out: Vec<(Format, PathBuf)> = Vec::new();
+/// `FORMAT:PATH` split into a format name and a path, when the part before the first `:`
+/// looks like a format name (letters and digits).
+fn split_prefix(spec: &OsStr) -> Option<(String, PathBuf)> {
+    let lossy = spec.to_string_lossy();
+    let (name, _) = lossy.split_once(':')?;
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    #[cfg(unix)]
+    let rest = {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(OsStr::from_bytes(&spec.as_bytes()[name.len() + 1..]))
+    };
+    #[cfg(not(unix))]
+    let rest = PathBuf::from(&lossy[name.len() + 1..]);
+    Some((name.to_string(), rest))
+}
+
+/// Each `--output` as (format, path; `None` for standard output), checked before any work:
+/// a known format that agrees with the extension and `--format`, an existing folder, no
+/// path twice, standard output at most once.
+fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> {
+    let mut out: Vec<(Format, Option<PathBuf>)> = Vec::new();
+    let given = args.format.first().copied().map(format_of);
     for spec in &args.output {
-        let shown = terminal_line(spec);
-        let prefixed = spec
-            .split_once(':')
-            .and_then(|(name, path)| Format::from_name(name).zip(Some(path)))
-            .filter(|(_, path)| !path.is_empty());
-        let path = PathBuf::from(prefixed.map_or(spec.as_str(), |(_, p)| p));
+        let shown = terminal_line(&spec.to_string_lossy()).into_owned();
+        let (prefix, path) = match split_prefix(spec) {
+            Some((name, path)) => match Format::from_name(&name) {
+                Some(f) if path.as_os_str().is_empty() => bail!(
+                    "`{shown}` names no file after `{}:`; write it as `{}:PATH` (or `{}:-` for \
+                     standard output)",
+                    f.name(),
+                    f.name(),
+                    f.name()
+                ),
+                Some(f) => (Some(f), path),
+                None => bail!(
+                    "unknown format `{}` in `{shown}`; formats: {}",
+                    terminal_line(&name),
+                    Format::ALL.iter().map(|(f, _)| f.name()).collect::<Vec<_>>().join(", ")
+                ),
+            },
+            None => (None, PathBuf::from(spec)),
+        };
+        let to_stdout = msp_risk::guard::is_stdio(&path);
         if path.is_dir() {
             bail!("cannot write {shown}: this is a folder, not a file");
+        }
+        let by_extension = if to_stdout {
+            None
+        } else {
+            Format::from_path(&path.to_string_lossy())
+        };
+        let format = match (prefix, by_extension, given) {
+            (Some(f), _, _) => f,
+            (None, Some(ext), Some(given)) if given != ext => bail!(
+                "`{shown}` looks like {} output but --format says {}; name the file for its format, \
+                 or force it with `{}:{shown}`",
+                ext.name(),
+                given.name(),
+                given.name()
+            ),
+            (None, Some(ext), _) => ext,
+            (None, None, Some(given)) => given,
+            (None, None, None) if to_stdout => Format::Table,
+            (None, None, None) => bail!(
+                "cannot tell the format of `{shown}`: give it an extension (.md .html .csv .json .xml \
+                 .sarif .sarif.json .oscal.json .txt), a prefix like `html:{shown}`, or --format"
+            ),
+        };
+        if to_stdout {
+            if out.iter().any(|(_, p)| p.is_none()) {
+                bail!("standard output is named twice as an output");
+            }
+            out.push((format, None));
+            continue;
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             if !parent.is_dir() {
@@ -112,35 +274,10 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, PathBuf)>> {
                 );
             }
         }
-        let by_extension = Format::from_path(prefixed.map_or(spec.as_str(), |(_, p)| p));
-        let format = match (prefixed, by_extension, args.format.first().copied()) {
-            (Some((f, _)), _, _) => f,
-            (None, Some(ext), Some(given)) if format_of(given) != ext && args.output.len() == 1 => bail!(
-                "`{shown}` looks like {} output but --format says {}; name the file for its format, \
-                 or force it with `{}:{shown}`",
-                ext.name(),
-                format_of(given).name(),
-                format_of(given).name()
-            ),
-            (None, Some(ext), _) => ext,
-            (None, None, Some(given)) if args.output.len() == 1 => format_of(given),
-            _ => {
-                if let Some((name, _)) = spec.split_once(':').filter(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())) {
-                    bail!(
-                        "unknown format `{}` in `{shown}`; formats: table, json, markdown, html, csv, junit, sarif, oscal",
-                        terminal_line(name)
-                    );
-                }
-                bail!(
-                    "cannot tell the format of `{shown}`: give it an extension (.md .html .csv .json .xml \
-                     .sarif .sarif.json .oscal.json .txt) or a prefix, like `html:{shown}`"
-                )
-            }
-        };
-        if out.iter().any(|(_, p)| *p == path) {
+        if out.iter().any(|(_, p)| p.as_deref() == Some(path.as_path())) {
             bail!("`{shown}` is named twice as an output");
         }
-        out.push((format, path));
+        out.push((format, Some(path)));
     }
     Ok(out)
 }
@@ -190,8 +327,15 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
     };
     let summary = msp_risk::batch::run(&args.files, &options, &|| bar.inc(1))?;
     let problems = &summary.problems;
-    for (arg, why) in problems {
-        eprintln!("error: {}: {why}", terminal_line(arg));
+    for p in problems {
+        let word = if p.is_error { "error" } else { "note" };
+        eprintln!("{word}: {}: {}", terminal_line(&p.path), p.why);
+    }
+    if summary.stale_removed > 0 {
+        eprintln!(
+            "note: removed {} temporary file(s) left in the output folder by a run that was stopped",
+            summary.stale_removed
+        );
     }
     bar.finish_and_clear();
 
@@ -211,12 +355,12 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
     eprintln!(
         "{} answers file(s) scored, {} invalid; {} file(s) written in {}, summary in {}",
         summary.scored,
-        summary.invalid.len() + problems.len(),
+        summary.invalid.len() + problems.iter().filter(|p| p.is_error).count(),
         summary.files_written,
         terminal_line(&dir.display().to_string()),
         terminal_line(&summary.portfolio_csv.display().to_string())
     );
-    Ok(if summary.invalid.is_empty() && problems.is_empty() {
+    Ok(if summary.invalid.is_empty() && !problems.iter().any(|p| p.is_error) {
         Exit::Success
     } else {
         Exit::Error

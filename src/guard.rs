@@ -1,0 +1,156 @@
+//! Where the tool may write. An answers file is hours of an owner's work and a bank is
+//! someone's customisation, so no output may ever replace one of the files a run reads; and
+//! an atomic rename replaces whatever sits at the target, so only a regular file (or nothing)
+//! may be there: a device, FIFO, socket, folder or symbolic link is never replaced.
+//!
+//! Every write in the crate goes through [`crate::fsio::AtomicFile`], which asks [`check`]
+//! when it starts and again just before its rename: one rule for every command.
+
+use std::io;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// A file's identity: device and inode on Unix, so `./a.yaml`, `a.yaml`, a symlink to it
+/// and a hard link to it are all the same file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Identity(u64, u64);
+
+/// The files this run reads (inputs and the bank), sorted for binary search.
+static PROTECTED: Mutex<Vec<Identity>> = Mutex::new(Vec::new());
+
+fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(Identity(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// Records that this run reads `path` (following symlinks: the file it reaches), so that no
+/// output may replace it. Paths that do not exist, and `-`, are ignored.
+pub fn protect(path: &Path) {
+    if is_stdio(path) {
+        return;
+    }
+    if let Some(id) = std::fs::metadata(path).ok().as_ref().and_then(identity) {
+        let mut list = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(at) = list.binary_search(&id) {
+            list.insert(at, id);
+        }
+    }
+}
+
+/// True when `path` names standard input or output rather than a file: `-`, `/dev/stdout`,
+/// `/dev/stdin` and their `/dev/fd` and `/proc/self/fd` spellings.
+pub fn is_stdio(path: &Path) -> bool {
+    let p = path.as_os_str();
+    p == "-"
+        || [
+            "/dev/stdout",
+            "/dev/stdin",
+            "/dev/fd/0",
+            "/dev/fd/1",
+            "/proc/self/fd/0",
+            "/proc/self/fd/1",
+        ]
+        .iter()
+        .any(|s| p == *s)
+}
+
+/// Why a path may not be written to, as an error the callers wrap in a
+/// [`crate::diagnostic::WriteError`]. Its kind is `InvalidInput`.
+#[derive(Debug)]
+struct Refused(&'static str);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refuse(why: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, Refused(why))
+}
+
+/// Whether `path` may be replaced by an output: nothing there, or a regular file that is not
+/// one of the run's inputs. Symlinks are not followed: a symlink is refused, whatever it
+/// points to.
+pub fn check(path: &Path) -> io::Result<()> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        return Err(refuse(
+            "this is a symbolic link, and outputs never replace or write through one; \
+             name the real file or another path",
+        ));
+    }
+    if kind.is_dir() {
+        return Err(io::Error::from(io::ErrorKind::IsADirectory));
+    }
+    if !kind.is_file() {
+        return Err(refuse(
+            "this is a device, FIFO or socket, not a regular file; outputs only replace \
+             regular files (use `-` for standard output)",
+        ));
+    }
+    if let Some(id) = identity(&meta) {
+        let list = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+        if list.binary_search(&id).is_ok() {
+            return Err(refuse(
+                "this is one of the files being read (an answers file or the bank); \
+                 an output never replaces an input: choose another name",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn an_input_is_refused_by_any_name() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let a = dir.path().join("a.yaml");
+        std::fs::write(&a, "x")?;
+        let hard = dir.path().join("hard.yaml");
+        std::fs::hard_link(&a, &hard)?;
+        assert!(check(&a).is_ok());
+        protect(&a);
+        for name in [&a, &hard, &dir.path().join(".").join("a.yaml")] {
+            let e = check(name).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{}", name.display());
+        }
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_and_devices_are_refused_missing_paths_allowed() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("target.txt");
+        std::fs::write(&target, "x")?;
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&target, &link)?;
+        assert!(check(&link).is_err());
+        assert!(check(Path::new("/dev/null")).is_err());
+        assert!(check(&dir.path().join("new.txt")).is_ok());
+        assert!(check(dir.path()).is_err());
+        assert!(is_stdio(Path::new("-")) && is_stdio(Path::new("/dev/stdout")));
+        Ok(())
+    }
+}
