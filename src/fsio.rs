@@ -32,16 +32,27 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
     };
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            // Nobody is going to type a YAML file: say so instead of waiting.
+            return Err(read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "`-` reads standard input, which is a terminal here; pipe a file in \
+                 (`msp-risk report - < answers.yaml`) or name the file",
+            )));
+        }
         std::io::stdin()
             .lock()
             .take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(read_err)?;
     } else {
+        // Opened without blocking: opening a FIFO nobody writes to would otherwise wait
+        // for ever. Regular files read the same either way.
         let mut options = std::fs::OpenOptions::new();
         options.read(true);
         #[cfg(unix)]
-        if regular_only {
+        {
             use std::os::unix::fs::OpenOptionsExt;
             options.custom_flags(libc::O_NONBLOCK);
         }
@@ -58,9 +69,7 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
                 "not a regular file (a FIFO, device or socket); skipped",
             )));
         }
-        file.take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(read_err)?;
+        read_patiently(file.take(MAX_INPUT_BYTES + 1), &mut bytes).map_err(read_err)?;
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(LoadError::TooLarge {
@@ -69,6 +78,39 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
         });
     }
     Ok(bytes)
+}
+
+/// How long a pipe named on the command line (`<(...)`, a FIFO) may stay silent before the
+/// read gives up: no read waits for ever.
+pub const PIPE_IDLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Reads to the end from a descriptor opened without blocking: when a pipe has no data
+/// yet, waits a little and tries again, up to [`PIPE_IDLE_LIMIT`] of silence.
+fn read_patiently(mut from: impl Read, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut buf = [0u8; 64 * 1024];
+    let mut idle = std::time::Duration::ZERO;
+    let pause = std::time::Duration::from_millis(10);
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                bytes.extend_from_slice(&buf[..n]);
+                idle = std::time::Duration::ZERO;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if idle >= PIPE_IDLE_LIMIT {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "nothing arrived through this pipe for 30 seconds; gave up",
+                    ));
+                }
+                std::thread::sleep(pause);
+                idle += pause;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,

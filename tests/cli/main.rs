@@ -6,6 +6,7 @@ mod bad_answers;
 mod bank_commands;
 mod batch;
 mod check;
+mod data_safety;
 mod diff_and_letter;
 mod embedded_bank;
 mod faults;

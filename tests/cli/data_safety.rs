@@ -1,0 +1,480 @@
+//! Nothing lost, nothing overwritten, nothing hangs (issue 9). Each test reproduces a defect
+//! an outside attack found on commit 7655b07 and fails there.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+use std::time::Duration;
+
+use crate::{msp, repo, stderr_of, stdout_of};
+
+const MINIMAL: &str = "questionnaires/examples/dental-practice-minimal.yaml";
+const SOME: &str = "questionnaires/examples/accounting-firm-some.yaml";
+const FULL: &str = "questionnaires/examples/engineering-firm-comprehensive.yaml";
+
+/// A batch or report must end by itself; a hang fails the test instead of the suite.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn copy_sample(to: &Path, sample: &str) {
+    std::fs::copy(repo(sample), to).unwrap();
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    msp()
+        .args(args)
+        .current_dir(dir)
+        .timeout(LIMIT)
+        .output()
+        .unwrap()
+}
+
+fn is_root() -> bool {
+    Std::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn mkfifo(path: &Path) -> bool {
+    Std::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// ---- An output is never an input ----------------------------------------------------
+
+#[test]
+fn an_output_never_replaces_an_input_however_it_is_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yaml");
+    copy_sample(&a, MINIMAL);
+    std::os::unix::fs::symlink("a.yaml", dir.path().join("link.html")).unwrap();
+    std::fs::hard_link(&a, dir.path().join("hard.html")).unwrap();
+    let original = std::fs::read(&a).unwrap();
+    let attempts: &[&[&str]] = &[
+        &["report", "a.yaml", "--format", "html", "--output", "a.yaml"],
+        &["report", "a.yaml", "--output", "html:a.yaml"],
+        &["report", "a.yaml", "--format", "table", "--output", "./a.yaml"],
+        &["report", "./a.yaml", "--output", "html:hard.html"],
+        &["report", "a.yaml", "--output", "link.html"],
+        &["ask-msp", "a.yaml", "--output", "a.yaml"],
+        &["ask-msp", "a.yaml", "--output", "hard.html"],
+    ];
+    for args in attempts {
+        let out = run_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("never replaces an input")
+                || stderr_of(&out).contains("symbolic link"),
+            "{args:?}: {}",
+            stderr_of(&out)
+        );
+        assert_eq!(std::fs::read(&a).unwrap(), original, "{args:?}");
+    }
+    // The symlink is still a symlink.
+    assert!(std::fs::symlink_metadata(dir.path().join("link.html"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn an_output_never_replaces_the_bank_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let bank = dir.path().join("bank.yaml");
+    std::fs::copy(repo("tests/fixtures/banks/small.yaml"), &bank).unwrap();
+    std::fs::copy(
+        repo("tests/fixtures/answers/good/small-all-kinds.yaml"),
+        dir.path().join("a.yaml"),
+    )
+    .unwrap();
+    let original = std::fs::read(&bank).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["--bank", "bank.yaml", "report", "a.yaml", "--output", "json:bank.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(&bank).unwrap(), original);
+}
+
+#[test]
+fn several_outputs_are_written_all_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    let out = run_in(
+        dir.path(),
+        &["report", "a.yaml", "--output", "first.html", "--output", "json:a.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(files_in(dir.path()), ["a.yaml"], "nothing written, nothing left");
+}
+
+// ---- Devices, FIFOs and standard output ------------------------------------------------
+
+#[test]
+fn devices_and_fifos_are_never_replaced_and_dash_means_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    let fifo = dir.path().join("pipe.json");
+    assert!(mkfifo(&fifo), "mkfifo");
+    for target in ["json:pipe.json", "json:/dev/null"] {
+        let out = run_in(dir.path(), &["report", "a.yaml", "--output", target]);
+        assert_eq!(out.status.code(), Some(2), "{target}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("device, FIFO or socket"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    let ask = run_in(dir.path(), &["ask-msp", "a.yaml", "--output", "/dev/null"]);
+    assert_eq!(ask.status.code(), Some(2));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    for target in ["json:-", "json:/dev/stdout", "-"] {
+        let out = run_in(dir.path(), &["report", "a.yaml", "--output", target]);
+        assert_eq!(out.status.code(), Some(0), "{target}: {}", stderr_of(&out));
+        assert!(stdout_of(&out).contains("Lakeside"), "{target}");
+    }
+    assert_eq!(files_in(dir.path()), ["a.yaml", "pipe.json"]);
+}
+
+#[test]
+fn a_fifo_named_on_the_command_line_never_hangs_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(mkfifo(&dir.path().join("quiet.yaml")));
+    let out = run_in(dir.path(), &["report", "quiet.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}
+
+// ---- Several inputs without --output-dir -------------------------------------------------
+
+#[test]
+fn a_folder_of_clients_gives_every_client_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    for (name, sample) in [("a.yaml", MINIMAL), ("b.yaml", SOME), ("c.yaml", FULL)] {
+        copy_sample(&clients.join(name), sample);
+    }
+    let out = run_in(dir.path(), &["report", "clients"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert_eq!(text.matches("MSP risk report:").count(), 3, "{text}");
+    assert!(text.contains("Portfolio: 3 organisations"), "{text}");
+
+    let out = run_in(dir.path(), &["report", "clients", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["reports"].as_array().unwrap().len(), 3);
+    let portfolio = json["portfolio"].as_array().unwrap();
+    assert_eq!(portfolio.len(), 3);
+    assert!(portfolio[0]["score"].as_u64() <= portfolio[2]["score"].as_u64());
+
+    let out = run_in(dir.path(), &["report", "clients", "--format", "html"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("--output-dir DIR --format html"));
+}
+
+// ---- Batch: walks, names, locks, write errors --------------------------------------------
+
+fn batch(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["report", "clients", "--output-dir", "out", "--quiet"];
+    args.extend_from_slice(extra);
+    run_in(dir, &args)
+}
+
+#[test]
+fn a_fifo_in_a_client_folder_is_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    assert!(mkfifo(&clients.join("b.yaml")));
+    copy_sample(&clients.join("c.yaml"), FULL);
+    let out = batch(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("b.yaml"), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("not a regular file"));
+    assert_eq!(
+        files_in(&dir.path().join("out")),
+        ["a.json", "c.json", "portfolio.csv"]
+    );
+}
+
+#[test]
+fn an_unreadable_subfolder_is_named_and_the_walk_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir_all(clients.join("b-locked")).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    copy_sample(&clients.join("b-locked").join("x.yaml"), SOME);
+    copy_sample(&clients.join("c.yaml"), FULL);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        clients.join("b-locked"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let mut cmd = if is_root() {
+        // Root reads any folder: run as nobody to see what a user sees.
+        if Std::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("skipping: running as root and setpriv is missing");
+            return;
+        }
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        std::fs::set_permissions(&clients, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for f in ["a.yaml", "c.yaml"] {
+            std::fs::set_permissions(clients.join(f), std::fs::Permissions::from_mode(0o644))
+                .unwrap();
+        }
+        let mut c = Std::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(assert_cmd::cargo::cargo_bin("msp-risk"));
+        c
+    } else {
+        Std::new(assert_cmd::cargo::cargo_bin("msp-risk"))
+    };
+    let out = cmd
+        .args(["--today", crate::TODAY, "check", "--fail-on", "critical", "clients"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    std::fs::set_permissions(
+        clients.join("b-locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("clients/b-locked: permission denied"), "{err}");
+    let text = stdout_of(&out);
+    assert!(text.contains("clients/a.yaml") && text.contains("clients/c.yaml"), "{text}");
+}
+
+#[test]
+fn symlinked_subfolders_are_skipped_with_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    copy_sample(&elsewhere.join("x.yaml"), SOME);
+    std::os::unix::fs::symlink(&elsewhere, clients.join("linked")).unwrap();
+    let out = batch(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("clients/linked") && err.contains("symbolic link to a folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_names_are_unique_whatever_the_client_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    let names = [
+        "a b.yaml",
+        "a_b.yaml",
+        "a_b-2.yaml",
+        "Acme.yaml",
+        "acme.yml",
+        "portfolio.yaml",
+        "x.yaml",
+        "x.oscal.yaml",
+    ];
+    for name in names {
+        copy_sample(&clients.join(name), MINIMAL);
+    }
+    let out = batch(dir.path(), &["--format", "csv,json,oscal"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let written = files_in(&dir.path().join("out"));
+    // Three files per client, plus the summary, none lost to a clash (case ignored).
+    assert_eq!(written.len(), names.len() * 3 + 1, "{written:?}");
+    let mut folded: Vec<String> = written.iter().map(|n| n.to_lowercase()).collect();
+    folded.dedup();
+    assert_eq!(folded.len(), written.len(), "{written:?}");
+    let summary = std::fs::read_to_string(dir.path().join("out/portfolio.csv")).unwrap();
+    assert!(summary.contains("organization,file,assessed_on"), "{summary}");
+    assert_eq!(summary.lines().count(), names.len() + 1);
+}
+
+#[test]
+fn a_very_long_file_name_does_not_stop_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    let long = format!("{}.yaml", "n".repeat(245));
+    copy_sample(&clients.join(&long), MINIMAL);
+    copy_sample(&clients.join("z.yaml"), FULL);
+    let out = batch(dir.path(), &["--format", "html,oscal"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(files_in(&dir.path().join("out")).len(), 5);
+}
+
+#[test]
+fn a_write_error_for_one_client_is_that_clients_error_and_the_batch_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    // More clients than the walk's channel holds, so a stalled batch would hang here.
+    let bytes = std::fs::read(repo(MINIMAL)).unwrap();
+    for i in 0..400 {
+        std::fs::write(clients.join(format!("c{i:03}.yaml")), &bytes).unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    // A folder where one client's report should go: that write fails.
+    std::fs::create_dir_all(out_dir.join("c007.json")).unwrap();
+    let out = batch(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("c007.json"), "{err}");
+    let summary = std::fs::read_to_string(out_dir.join("portfolio.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 401);
+    assert_eq!(summary.matches(",invalid,").count(), 1, "{summary}");
+}
+
+#[test]
+fn a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let held = std::fs::File::open(&out_dir).unwrap();
+    held.try_lock().unwrap();
+    let out = batch(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("another msp-risk run"), "{}", stderr_of(&out));
+    assert!(files_in(&out_dir).is_empty());
+    drop(held);
+    assert_eq!(batch(dir.path(), &["--format", "json"]).status.code(), Some(0));
+}
+
+#[test]
+fn stale_temporary_files_are_removed_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join(".msp-risk-Ab3xYz.tmp"), "client data").unwrap();
+    std::fs::write(out_dir.join("notes.txt"), "mine").unwrap();
+    let out = batch(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(files_in(&out_dir), ["a.json", "notes.txt", "portfolio.csv"]);
+}
+
+#[test]
+fn sigterm_and_sigint_leave_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    let bytes = std::fs::read(repo(FULL)).unwrap();
+    for i in 0..1500 {
+        std::fs::write(clients.join(format!("c{i:04}.yaml")), &bytes).unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("msp-risk");
+    for (round, signal) in ["TERM", "INT", "TERM", "INT", "TERM", "INT"].iter().enumerate() {
+        let out_dir = dir.path().join(format!("out{round}"));
+        let mut child = Std::new(&bin)
+            .args(["report", "clients", "--quiet", "--format", "html,json,oscal,sarif"])
+            .arg("--output-dir")
+            .arg(&out_dir)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(150 + 60 * round as u64));
+        let _ = Std::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap();
+        let left: Vec<String> = files_in(&out_dir)
+            .into_iter()
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "round {round} (SIG{signal}): {left:?}");
+        // Stopped by the signal (130), or already finished (0).
+        assert!(matches!(status.code(), Some(130 | 0)), "{status:?}");
+    }
+}
+
+// ---- Paths that are not UTF-8 ------------------------------------------------------------
+
+#[test]
+fn file_names_that_are_not_utf8_are_read_not_panicked_on() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"x\xff.yaml");
+    copy_sample(&dir.path().join(name), MINIMAL);
+    let out = msp()
+        .arg("report")
+        .arg(name)
+        .current_dir(dir.path())
+        .timeout(LIMIT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("Lakeside"));
+
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join(name), SOME);
+    let out = run_in(dir.path(), &["check", "--fail-on", "critical", "clients"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("PASS"), "{}", stdout_of(&out));
+
+    let missing = PathBuf::from(std::ffi::OsStr::from_bytes(b"missing\xfe.yaml"));
+    let out = msp()
+        .arg("report")
+        .arg(&missing)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("no such file"));
+}
+
+// ---- Messages ------------------------------------------------------------------------------
+
+#[test]
+fn output_format_messages_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    let out = run_in(dir.path(), &["report", "a.yaml", "--output", "html:"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("names no file"), "{}", stderr_of(&out));
+
+    // --format applies to every --output without a prefix: never silently ignored.
+    let out = run_in(
+        dir.path(),
+        &["report", "a.yaml", "--format", "json", "--output", "one", "--output", "two"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    for f in ["one", "two"] {
+        let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{f}");
+    }
+    let out = run_in(
+        dir.path(),
+        &["report", "a.yaml", "--format", "json", "--output", "x.json", "--output", "y.html"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("--format says json"), "{}", stderr_of(&out));
+}
