@@ -125,3 +125,32 @@ fn permission_denied_is_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn a_full_disk_ends_a_batch_promptly_with_a_clear_message() {
+    let Some(fs) = TinyFs::mount() else { return };
+    let clients = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(repo(SAMPLE)).unwrap();
+    // More clients than the walk's channel holds: a batch that stalls would hang here.
+    for i in 0..400 {
+        std::fs::write(clients.path().join(format!("c{i:03}.yaml")), &bytes).unwrap();
+    }
+    let out = msp()
+        .args(["report", "--quiet", "--format", "html", "--output-dir"])
+        .arg(&fs.path)
+        .arg(clients.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("the disk is full"),
+        "{}",
+        stderr_of(&out)
+    );
+    let temporaries = leftovers(&fs.path, "")
+        .into_iter()
+        .filter(|n| n.ends_with(".tmp"))
+        .count();
+    assert_eq!(temporaries, 0, "no temporary file left behind");
+}

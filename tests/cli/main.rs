@@ -2,6 +2,7 @@
 //! One test binary (with modules) keeps link time down.
 
 mod adversarial;
+mod argv;
 mod bad_answers;
 mod bank_commands;
 mod batch;
