@@ -6,6 +6,7 @@
 //! Every write in the crate goes through [`crate::fsio::AtomicFile`], which asks [`check`]
 //! when it starts and again just before its rename: one rule for every command.
 
+use std::collections::BTreeSet;
 use std::io;
 use std::path::Path;
 use std::sync::Mutex;
@@ -15,8 +16,8 @@ use std::sync::Mutex;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Identity(u64, u64);
 
-/// The files this run reads (inputs and the bank), sorted for binary search.
-static PROTECTED: Mutex<Vec<Identity>> = Mutex::new(Vec::new());
+/// The files this run reads (inputs and the bank): a set, since a run may read 100,000.
+static PROTECTED: Mutex<BTreeSet<Identity>> = Mutex::new(BTreeSet::new());
 
 fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
     #[cfg(unix)]
@@ -38,10 +39,10 @@ pub fn protect(path: &Path) {
         return;
     }
     if let Some(id) = std::fs::metadata(path).ok().as_ref().and_then(identity) {
-        let mut list = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
-        if let Err(at) = list.binary_search(&id) {
-            list.insert(at, id);
-        }
+        PROTECTED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id);
     }
 }
 
@@ -105,8 +106,8 @@ pub fn check(path: &Path) -> io::Result<()> {
         ));
     }
     if let Some(id) = identity(&meta) {
-        let list = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
-        if list.binary_search(&id).is_ok() {
+        let set = PROTECTED.lock().unwrap_or_else(|e| e.into_inner());
+        if set.contains(&id) {
             return Err(refuse(
                 "this is one of the files being read (an answers file or the bank); \
                  an output never replaces an input: choose another name",
