@@ -12,6 +12,7 @@ mod faults;
 mod formats;
 mod help;
 mod interview;
+mod interview_safety;
 mod properties;
 mod report;
 mod samples;
