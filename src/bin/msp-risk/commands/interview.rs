@@ -25,6 +25,8 @@ static STOPPING: AtomicBool = AtomicBool::new(false);
 
 /// Stops the interview now: waits for a save in progress, leaves the terminal as it was
 /// (cursor visible; raw mode is already undone by the prompt), says how to resume, exits 130.
+/// Exiting skips destructors, which is safe: the only lock is an flock on the answers file,
+/// released by the system, and there is no lock file to remove.
 fn stop_now(hint: &str) -> ! {
     let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
     if STOPPING.swap(true, Ordering::SeqCst) {
