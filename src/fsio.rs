@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{LoadError, WriteError};
 use crate::limits::MAX_INPUT_BYTES;
@@ -308,60 +308,369 @@ impl Write for AtomicFile {
     }
 }
 
-/// An exclusive lock for one file, held through a companion lock file (`.NAME.lock` beside
-/// it). The operating system releases it when the process ends, even by `kill -9`; dropping
-/// it also removes the companion file.
+/// One process's hold on a file it rewrites again and again (the interview's answers file):
+/// an exclusive `flock` on the file itself, not on a companion lock file. So the lock is the
+/// file's identity (a hard link, a linked folder or `a/../a.yaml` all reach the same lock),
+/// there is no lock file to plant a link at or to leave behind, and the operating system
+/// releases it on every exit, even `kill -9`. [`FileLock::replace`] locks each new version
+/// before renaming it into place, so the lock never lapses when a save swaps the inode.
 #[derive(Debug)]
 pub struct FileLock {
-    _file: File,
-    path: std::path::PathBuf,
+    path: PathBuf,
+    /// The current version, open and locked; dropping it releases the lock.
+    file: File,
 }
 
-impl Drop for FileLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
+/// What [`lock`] found.
+#[derive(Debug)]
+pub enum Locked {
+    /// This process holds the file.
+    Held {
+        /// The hold; saves go through it.
+        lock: FileLock,
+        /// The file's content when it was locked (read through the locked descriptor, so it
+        /// is the very file now held), or the initial content when it was created.
+        content: Vec<u8>,
+        /// Whether [`lock`] created the file.
+        created: bool,
+    },
+    /// Another process holds it.
+    Busy,
 }
 
-/// Takes the lock for `path`; `Ok(None)` when another process holds it.
-pub fn lock(path: &Path) -> Result<Option<FileLock>, WriteError> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "answers".into(), |n| n.to_string_lossy().into_owned());
-    let lock_path = path.with_file_name(format!(".{name}.lock"));
-    let err = |cause| WriteError {
-        path: lock_path.display().to_string(),
-        cause,
+/// Why a file cannot be held for rewriting. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// The path is a symbolic link: saving renames a new file over the path, which would
+    /// replace the link, not update its target; following it would write where the person
+    /// did not say.
+    #[error(
+        "{} is a symbolic link{}; answers are never written through a link: name the file itself",
+        crate::sanitize::terminal_line(path),
+        target.as_deref().map(|t| format!(" (to {})", crate::sanitize::terminal_line(t))).unwrap_or_default()
+    )]
+    Symlink {
+        /// The path as given.
+        path: String,
+        /// Where the link points, when it can be read.
+        target: Option<String>,
+    },
+    /// A folder, device, FIFO or socket: replacing it (or even opening it: a FIFO blocks)
+    /// would do harm.
+    #[error(
+        "{} is {kind}, not a regular file; choose a file name",
+        crate::sanitize::terminal_line(path)
+    )]
+    NotAFile {
+        /// The path as given.
+        path: String,
+        /// What it is, with its article ("a folder").
+        kind: &'static str,
+    },
+    /// The file has other names: each save replaces the file, which would silently split
+    /// them into different files.
+    #[error(
+        "{} has {links} names (hard links), and saving would split them into separate files; \
+         copy it to a file of its own and use that",
+        crate::sanitize::terminal_line(path)
+    )]
+    HardLinks {
+        /// The path as given.
+        path: String,
+        /// How many names the file has.
+        links: u64,
+    },
+    /// The file could not be read, or is too large.
+    #[error(transparent)]
+    Read(#[from] LoadError),
+    /// The file could not be created or locked.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// How many times [`lock`] starts over when the file changes under it (another process
+/// creating or saving it at the same moment) before saying it is busy.
+const LOCK_ATTEMPTS: usize = 100;
+
+/// Takes the exclusive hold on `path`, creating it with `initial` (atomically, never over an
+/// existing file) when it does not exist. Refuses symbolic links, hard-linked files and
+/// anything but a regular file before opening or writing anything.
+pub fn lock(path: &Path, initial: &[u8]) -> Result<Locked, LockError> {
+    let name = path.display().to_string();
+    let write_err = |cause| {
+        LockError::Write(WriteError {
+            path: name.clone(),
+            cause,
+        })
     };
-    loop {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(err)?;
+    for _ in 0..LOCK_ATTEMPTS {
+        match std::fs::symlink_metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match write_locked(path, initial, false) {
+                    Ok(file) => {
+                        let lock = FileLock {
+                            path: path.to_path_buf(),
+                            file,
+                        };
+                        let content = initial.to_vec();
+                        return Ok(Locked::Held {
+                            lock,
+                            content,
+                            created: true,
+                        });
+                    }
+                    // Created by someone else meanwhile: hold it (or find it held) instead.
+                    Err(e) if e.cause.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(write_err(e)),
+            Ok(meta) => check_kind(path, &meta)?,
+        }
+        let file = match open_no_follow(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) if is_symlink_error(&e) => return Err(symlink_error(path)),
+            Err(e) => return Err(write_err(e)),
+        };
+        let meta = file.metadata().map_err(write_err)?;
+        check_kind(path, &meta)?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(err(e)),
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(Locked::Busy),
+            Err(std::fs::TryLockError::Error(e)) => return Err(write_err(e)),
         }
-        // The holder may have removed the lock file between our open and our lock: then we
-        // hold a lock on a file nobody else can see. Retry until the path and the locked
-        // file are the same.
+        // A save may have renamed a new version over the path between our open and our
+        // lock: then we hold an old version nobody uses. Start over until the path names
+        // the file we hold.
+        if !std::fs::symlink_metadata(path).is_ok_and(|now| same_identity(&now, &meta)) {
+            continue;
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let locked = file.metadata().map_err(err)?;
-            match std::fs::metadata(&lock_path) {
-                Ok(now) if now.ino() == locked.ino() && now.dev() == locked.dev() => {}
-                _ => continue,
+            if meta.nlink() > 1 {
+                return Err(LockError::HardLinks {
+                    path: name,
+                    links: meta.nlink(),
+                });
             }
         }
-        return Ok(Some(FileLock {
-            _file: file,
-            path: lock_path,
-        }));
+        let content = read_capped(&file, &name)?;
+        let lock = FileLock {
+            path: path.to_path_buf(),
+            file,
+        };
+        return Ok(Locked::Held {
+            lock,
+            content,
+            created: false,
+        });
     }
+    Ok(Locked::Busy)
+}
+
+impl FileLock {
+    /// The path as given to [`lock`].
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Replaces the file with `bytes` atomically (like [`write_atomic`]); the new version is
+    /// locked before it takes the file's name, so the hold never lapses.
+    pub fn replace(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        // Assigning drops the old version, releasing the lock on it only now.
+        self.file = write_locked(&self.path, bytes, true)?;
+        Ok(())
+    }
+
+    /// Whether `other` names the file held (by identity, whatever the path), to refuse
+    /// using one file for two roles. False when `other` cannot be looked at.
+    pub fn is_same_file_as(&self, other: &Path) -> bool {
+        match (self.file.metadata(), std::fs::metadata(other)) {
+            (Ok(held), Ok(other)) => same_identity(&held, &other),
+            _ => false,
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, locks it, then renames it to `path`
+/// (replacing a file only when `overwrite`); returns the open, locked file.
+fn write_locked(path: &Path, bytes: &[u8], overwrite: bool) -> Result<File, WriteError> {
+    let err = |cause| WriteError {
+        path: path.display().to_string(),
+        cause,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".msp-risk-")
+        .suffix(".tmp")
+        .tempfile_in(folder_of(path))
+        .map_err(err)?;
+    tmp.as_file().try_lock().map_err(|e| match e {
+        std::fs::TryLockError::Error(e) => err(e),
+        std::fs::TryLockError::WouldBlock => err(std::io::Error::other(
+            "a new temporary file is locked by another process",
+        )),
+    })?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    let file = if overwrite {
+        tmp.persist(path).map_err(|e| err(e.error))?
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| err(e.error))?
+    };
+    #[cfg(unix)]
+    {
+        // As in `AtomicFile::commit`: make the rename durable, best effort.
+        if let Ok(d) = File::open(folder_of(path)) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(file)
+}
+
+/// Opens an existing file for reading without following a symbolic link at its last
+/// component, and without blocking on a FIFO or taking a terminal as controlling terminal.
+fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn is_symlink_error(e: &std::io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_symlink_error(_: &std::io::Error) -> bool {
+    false
+}
+
+fn symlink_error(path: &Path) -> LockError {
+    LockError::Symlink {
+        path: path.display().to_string(),
+        target: std::fs::read_link(path)
+            .ok()
+            .map(|t| t.display().to_string()),
+    }
+}
+
+/// Refuses anything but a regular file (checked on the path's own entry, never its target).
+fn check_kind(path: &Path, meta: &std::fs::Metadata) -> Result<(), LockError> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_symlink() {
+        return Err(symlink_error(path));
+    }
+    let mut what = if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            what = "a FIFO (named pipe)";
+        } else if kind.is_socket() {
+            what = "a socket";
+        } else if kind.is_char_device() || kind.is_block_device() {
+            what = "a device";
+        }
+    }
+    Err(LockError::NotAFile {
+        path: path.display().to_string(),
+        kind: what,
+    })
+}
+
+/// Whether two metadata describe the same file (device and inode on Unix).
+fn same_identity(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        // No portable identity: fall back to comparing what is known.
+        a.len() == b.len() && a.modified().ok() == b.modified().ok()
+    }
+}
+
+/// Reads an open file whole, refusing more than [`MAX_INPUT_BYTES`] (as [`read_limited`]).
+fn read_capped(file: &File, name: &str) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|cause| LoadError::Read {
+            path: name.to_string(),
+            cause,
+        })?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(LoadError::TooLarge {
+            path: name.to_string(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// The most copies [`write_backup`] numbers before giving up.
+const MAX_BACKUPS: u32 = 1000;
+
+/// The name of backup number `n` of `path`: `NAME.bak`, then `NAME.1.bak`, `NAME.2.bak`...
+/// (the whole file name kept, so `a.yml` gives `a.yml.bak`; always ending in `.bak`).
+pub fn backup_name(path: &Path, n: u32) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "answers".into(), |n| n.to_string_lossy().into_owned());
+    let file = if n == 0 {
+        format!("{name}.bak")
+    } else {
+        format!("{name}.{n}.bak")
+    };
+    path.with_file_name(file)
+}
+
+/// The first backup name of `path` that nothing uses yet (not even a dangling link): the name
+/// [`write_backup`] will most likely use, to tell the person beforehand.
+pub fn free_backup_name(path: &Path) -> PathBuf {
+    (0..MAX_BACKUPS)
+        .map(|n| backup_name(path, n))
+        .find(|b| std::fs::symlink_metadata(b).is_err())
+        .unwrap_or_else(|| backup_name(path, MAX_BACKUPS))
+}
+
+/// Keeps `bytes` as a copy of `path` under the first free backup name ([`backup_name`]),
+/// created new (owner-only, atomically): an existing backup is never replaced and a link
+/// planted at a backup name is never followed. Returns the name used.
+pub fn write_backup(path: &Path, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    for n in 0..MAX_BACKUPS {
+        let name = backup_name(path, n);
+        if std::fs::symlink_metadata(&name).is_ok() {
+            continue;
+        }
+        match write_new(&name, bytes) {
+            Ok(()) => return Ok(name),
+            Err(e) if e.cause.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(WriteError {
+        path: backup_name(path, MAX_BACKUPS).display().to_string(),
+        cause: std::io::Error::other(format!(
+            "{MAX_BACKUPS} backups already exist; remove old ones"
+        )),
+    })
 }
 
 #[cfg(test)]
@@ -400,14 +709,116 @@ mod tests {
         Ok(())
     }
 
+    fn held(found: Locked) -> Result<(FileLock, Vec<u8>, bool), String> {
+        match found {
+            Locked::Held {
+                lock,
+                content,
+                created,
+            } => Ok((lock, content, created)),
+            Locked::Busy => Err("busy".into()),
+        }
+    }
+
     #[test]
     fn a_second_lock_on_the_same_file_is_refused_until_the_first_is_dropped() -> TestResult {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("answers.yaml");
-        let first = lock(&path)?.ok_or("first lock refused")?;
-        assert!(lock(&path)?.is_none());
+        let (first, content, created) = held(lock(&path, b"blank")?)?;
+        assert!((created, content.as_slice()) == (true, b"blank".as_slice()));
+        // Another spelling of the same path reaches the same lock.
+        std::fs::create_dir(dir.path().join("sub"))?;
+        let other = dir.path().join("sub").join("..").join("answers.yaml");
+        assert!(matches!(lock(&other, b"")?, Locked::Busy));
         drop(first);
-        assert!(lock(&path)?.is_some());
+        let (_, content, created) = held(lock(&other, b"")?)?;
+        assert!((created, content.as_slice()) == (false, b"blank".as_slice()));
+        // Nothing but the file itself: no lock file, no temporary file.
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn the_lock_survives_every_atomic_replace() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("answers.yaml");
+        let (mut first, _, _) = held(lock(&path, b"one")?)?;
+        first.replace(b"two")?;
+        first.replace(b"three")?;
+        assert!(matches!(lock(&path, b"")?, Locked::Busy));
+        assert_eq!(std::fs::read(&path)?, b"three");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path)?.permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(first.is_same_file_as(&path));
+        drop(first);
+        let (_, content, _) = held(lock(&path, b"")?)?;
+        assert_eq!(content, b"three");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_special_files_are_refused_untouched() -> TestResult {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir()?;
+        let real = dir.path().join("real.yaml");
+        std::fs::write(&real, "mine")?;
+        symlink(&real, dir.path().join("link.yaml"))?;
+        let e = lock(&dir.path().join("link.yaml"), b"x").unwrap_err();
+        assert!(matches!(e, LockError::Symlink { .. }), "{e}");
+        // A dangling link is not followed to create its target either.
+        symlink(
+            dir.path().join("new.yaml"),
+            dir.path().join("dangling.yaml"),
+        )?;
+        let e = lock(&dir.path().join("dangling.yaml"), b"x").unwrap_err();
+        assert!(matches!(e, LockError::Symlink { .. }), "{e}");
+        std::fs::hard_link(&real, dir.path().join("hard.yaml"))?;
+        let e = lock(&real, b"x").unwrap_err();
+        assert!(matches!(e, LockError::HardLinks { links: 2, .. }), "{e}");
+        let e = lock(dir.path(), b"x").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} is a folder, not a regular file; choose a file name",
+                dir.path().display()
+            )
+        );
+        assert!(std::process::Command::new("mkfifo")
+            .arg(dir.path().join("fifo"))
+            .status()?
+            .success());
+        let e = lock(&dir.path().join("fifo"), b"x").unwrap_err();
+        assert!(e.to_string().contains("is a FIFO (named pipe)"), "{e}");
+        assert_eq!(std::fs::read(&real)?, b"mine");
+        assert!(!dir.path().join("new.yaml").exists());
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 5);
+        Ok(())
+    }
+
+    #[test]
+    fn backups_are_numbered_and_never_replaced() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("a.yml");
+        assert_eq!(free_backup_name(&path), dir.path().join("a.yml.bak"));
+        assert_eq!(write_backup(&path, b"one")?, dir.path().join("a.yml.bak"));
+        assert_eq!(free_backup_name(&path), dir.path().join("a.yml.1.bak"));
+        #[cfg(unix)]
+        {
+            // A link planted at the next name is skipped, and its target left alone.
+            let victim = dir.path().join("victim");
+            std::fs::write(&victim, "precious")?;
+            std::os::unix::fs::symlink(&victim, dir.path().join("a.yml.1.bak"))?;
+            assert_eq!(std::fs::read(&victim)?, b"precious");
+        }
+        let second = write_backup(&path, b"two")?;
+        assert_eq!(second, dir.path().join("a.yml.2.bak"));
+        assert_eq!(std::fs::read(dir.path().join("a.yml.bak"))?, b"one");
+        assert_eq!(std::fs::read(&second)?, b"two");
         Ok(())
     }
 

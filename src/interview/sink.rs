@@ -1,7 +1,5 @@
 //! Where answers go the moment they are given.
 
-use std::path::{Path, PathBuf};
-
 use crate::answers::{self, AnswerRecord, AnswersFile};
 use crate::bank::{Answer, Bank};
 use crate::diagnostic::WriteError;
@@ -15,21 +13,18 @@ pub trait AnswerSink {
 
 /// Saves to a file: each save edits the file's text in place (keeping comments and layout)
 /// and replaces the file atomically (temporary file, fsync, rename), owner-only. When the
-/// layout cannot be edited in place, the whole file is rewritten from the answers.
+/// layout cannot be edited in place, the whole file is rewritten from the answers. Saves go
+/// through the file's lock, so no other interview can take the file between two saves.
 pub struct FileSink<'b> {
-    path: PathBuf,
+    file: fsio::FileLock,
     text: String,
     bank: &'b Bank,
 }
 
 impl<'b> FileSink<'b> {
-    /// A sink for `path`, whose current content is `text`.
-    pub fn new(path: &Path, text: String, bank: &'b Bank) -> Self {
-        FileSink {
-            path: path.to_path_buf(),
-            text,
-            bank,
-        }
+    /// A sink for the file held by `file`, whose current content is `text`.
+    pub fn new(file: fsio::FileLock, text: String, bank: &'b Bank) -> Self {
+        FileSink { file, text, bank }
     }
 
     /// Whether saving keeps the file's comments and layout, tried on a sample change of
@@ -61,7 +56,7 @@ impl<'b> FileSink<'b> {
     }
 
     fn name(&self) -> String {
-        self.path.display().to_string()
+        self.file.path().display().to_string()
     }
 }
 
@@ -69,7 +64,7 @@ impl AnswerSink for FileSink<'_> {
     fn save(&mut self, answers: &AnswersFile) -> Result<(), WriteError> {
         let text = answers::update_text(&self.text, &self.name(), self.bank, answers)
             .unwrap_or_else(|| answers::to_yaml(answers, self.bank));
-        fsio::write_atomic(&self.path, text.as_bytes())?;
+        self.file.replace(text.as_bytes())?;
         self.text = text;
         Ok(())
     }

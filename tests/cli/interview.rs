@@ -17,7 +17,7 @@ fn without_a_terminal_it_refuses_and_points_to_report() {
 }
 
 #[cfg(unix)]
-mod pty {
+pub(crate) mod pty {
     use std::path::Path;
     use std::time::Duration;
 
@@ -28,24 +28,39 @@ mod pty {
 
     use super::*;
 
-    const DOWN: &str = "\x1b[B";
-    const ENTER: &str = "\r";
-    const ESC: &str = "\x1b";
+    pub(crate) const DOWN: &str = "\x1b[B";
+    pub(crate) const ENTER: &str = "\r";
+    pub(crate) const ESC: &str = "\x1b";
 
-    fn spawn(dir: &Path, file: &str) -> PtySession {
+    /// The interview on the small test bank, in a pseudo-terminal, in `dir`.
+    pub(crate) fn spawn(dir: &Path, file: &str) -> PtySession {
+        let bank = repo("tests/fixtures/banks/small.yaml");
+        spawn_with(
+            dir,
+            &[
+                bank.as_os_str(),
+                "interview".as_ref(),
+                "--answers".as_ref(),
+                file.as_ref(),
+            ],
+        )
+    }
+
+    /// The binary in a pseudo-terminal in `dir`: `--bank` then `args` (which name the bank file
+    /// and the command).
+    pub(crate) fn spawn_with(dir: &Path, args: &[&std::ffi::OsStr]) -> PtySession {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_msp-risk"));
         cmd.current_dir(dir)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
             .env_remove("COLUMNS")
-            .args(["--bank"])
-            .arg(repo("tests/fixtures/banks/small.yaml"))
-            .args(["--today", TODAY, "interview", "--answers", file]);
+            .args(["--today", TODAY, "--bank"])
+            .args(args);
         spawn_command(cmd, Some(15_000)).expect("spawn in a pty")
     }
 
     /// Waits for `text`, then sends keys (after a moment, so the prompt is reading).
-    fn at(p: &mut PtySession, text: &str, keys: &[&str]) {
+    pub(crate) fn at(p: &mut PtySession, text: &str, keys: &[&str]) {
         p.exp_string(text)
             .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}"));
         std::thread::sleep(Duration::from_millis(150));
@@ -55,11 +70,11 @@ mod pty {
         p.flush().expect("flush");
     }
 
-    fn down(n: usize) -> String {
+    pub(crate) fn down(n: usize) -> String {
         DOWN.repeat(n)
     }
 
-    fn load(path: &Path) -> AnswersFile {
+    pub(crate) fn load(path: &Path) -> AnswersFile {
         let bank = bank::load(
             &std::fs::read(repo("tests/fixtures/banks/small.yaml")).unwrap(),
             "small.yaml",
@@ -74,11 +89,11 @@ mod pty {
         })
     }
 
-    fn answer(file: &AnswersFile, id: &str) -> Option<String> {
+    pub(crate) fn answer(file: &AnswersFile, id: &str) -> Option<String> {
         file.answer(id).map(|a| a.id().to_string())
     }
 
-    fn exit_code(p: &PtySession) -> i32 {
+    pub(crate) fn exit_code(p: &PtySession) -> i32 {
         match p.process().wait().expect("wait") {
             WaitStatus::Exited(_, code) => code,
             other => panic!("did not exit normally: {other:?}"),
@@ -86,7 +101,7 @@ mod pty {
     }
 
     /// Starts a new interview and answers the welcome and the two name questions.
-    fn start(dir: &Path) -> PtySession {
+    pub(crate) fn start(dir: &Path) -> PtySession {
         let mut p = spawn(dir, "a.yaml");
         at(&mut p, "Press Enter to continue", &[ENTER]);
         at(&mut p, "Name of the organisation", &["Small Co", ENTER]);

@@ -14,6 +14,7 @@ mod faults;
 mod formats;
 mod help;
 mod interview;
+mod interview_safety;
 mod properties;
 mod report;
 mod samples;

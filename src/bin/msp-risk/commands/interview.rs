@@ -8,6 +8,7 @@ use anyhow::{bail, Context};
 use msp_risk::answers::{self, AnswersFile};
 use msp_risk::bank::Bank;
 use msp_risk::diagnostic::WriteError;
+use msp_risk::fsio::{self, Locked};
 use msp_risk::interview::{AnswerSink, FileSink, Interview, Outcome, Prompter};
 use msp_risk::render::{Renderer, TableRenderer};
 use msp_risk::sanitize::terminal_line;
@@ -24,6 +25,8 @@ static STOPPING: AtomicBool = AtomicBool::new(false);
 
 /// Stops the interview now: waits for a save in progress, leaves the terminal as it was
 /// (cursor visible; raw mode is already undone by the prompt), says how to resume, exits 130.
+/// Exiting skips destructors, which is safe: the only lock is an flock on the answers file,
+/// released by the system, and there is no lock file to remove.
 fn stop_now(hint: &str) -> ! {
     let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
     if STOPPING.swap(true, Ordering::SeqCst) {
@@ -70,26 +73,6 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
             );
         }
     }
-    let Some(_lock) = msp_risk::fsio::lock(path)? else {
-        bail!(
-            "another interview is already using {shown}; finish or quit that one first \
-             (two at once would overwrite each other's answers)"
-        );
-    };
-
-    let (answers, text, resumed) = if path.exists() {
-        let bytes = msp_risk::fsio::read_limited(path)?;
-        let answers = answers::load(&bytes, &name, &bank)
-            .with_context(|| format!("{shown} cannot be resumed until these problems are fixed"))?;
-        (answers, String::from_utf8_lossy(&bytes).into_owned(), true)
-    } else {
-        // Start from the template, so the file explains itself to anyone who opens it.
-        let text = msp_risk::template::blank_answers_file(&bank);
-        let answers = answers::load(text.as_bytes(), &name, &bank)
-            .context("the blank answers file does not load (a bug)")?;
-        msp_risk::fsio::write_new(path, text.as_bytes())?;
-        (answers, text, false)
-    };
 
     let resume_hint = format!(
         "Your answers are saved in {shown}.\nTo carry on later, run: {} interview --answers {shown}",
@@ -98,12 +81,53 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     let hint = resume_hint.clone();
     ctrlc::set_handler(move || stop_now(&hint)).context("cannot install the Ctrl-C handler")?;
 
+    // A new file starts as the template, so it explains itself to anyone who opens it.
+    let blank = msp_risk::template::blank_answers_file(&bank);
+    let blank_answers = answers::load(blank.as_bytes(), &name, &bank)
+        .context("the blank answers file does not load (a bug)")?;
+    // The lock is on the file itself, so it holds whatever path reaches the file; a link, a
+    // special file or a hard-linked file is refused here, before anything is written.
+    let locked = {
+        let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+        fsio::lock(path, blank.as_bytes())?
+    };
+    let (lock, content, created) = match locked {
+        Locked::Held {
+            lock,
+            content,
+            created,
+        } => (lock, content, created),
+        Locked::Busy => bail!(
+            "another interview is already using {shown}; finish or quit that one first \
+             (two at once would overwrite each other's answers)"
+        ),
+    };
+    if let Some(bank_file) = cli.bank.as_deref().filter(|b| b.as_os_str() != "-") {
+        if lock.is_same_file_as(bank_file) {
+            bail!(
+                "{shown} is the questionnaire bank in use (--bank); the interview would overwrite it \
+                 with answers. Keep answers in a file of their own, such as answers.yaml"
+            );
+        }
+    }
+    let resumed = !created;
+    let answers = if resumed {
+        answers::load(&content, &name, &bank)
+            .with_context(|| format!("{shown} cannot be resumed until these problems are fixed"))?
+    } else {
+        blank_answers
+    };
+    let text = String::from_utf8_lossy(&content).into_owned();
+
     let color = settings::use_color(cli, true);
     let mut prompter = DialoguerPrompter::new(cli.ascii, color);
     let mut engine = Interview::new(&bank, answers, today);
-    let sink = FileSink::new(path, text, &bank);
+    let sink = FileSink::new(lock, text, &bank);
+    let mut copy = None;
     if resumed && !sink.keeps_layout(engine.answers()) {
-        let backup = path.with_extension("yaml.bak");
+        // Never over an older copy or through a link planted at its name: the first free
+        // name, said before and confirmed after (another process may take it meanwhile).
+        let backup = fsio::free_backup_name(path);
         let options = vec![
             format!(
                 "Keep a copy as {} and continue",
@@ -118,9 +142,18 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
         if prompter.choose(&prompt, &options, 0)? != Some(0) {
             return Ok(Exit::Success);
         }
-        std::fs::copy(path, &backup).with_context(|| format!("cannot keep a copy of {shown}"))?;
+        let used = {
+            let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+            fsio::write_backup(path, &content)
+        }
+        .with_context(|| format!("cannot keep a copy of {shown}"))?;
+        copy = Some(terminal_line(&used.display().to_string()).into_owned());
     }
-    if !prompter.pause(&welcome(&bank, &engine, &shown, resumed))? {
+    let mut text = welcome(&bank, &engine, &shown, resumed);
+    if let Some(copy) = copy {
+        text.push_str(&format!("\n\nA copy of the file as it was is in {copy}."));
+    }
+    if !prompter.pause(&text)? {
         stop_now(&resume_hint);
     }
 
