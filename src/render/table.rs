@@ -48,6 +48,12 @@ pub struct TableRenderer {
     options: TableOptions,
 }
 
+/// Cells longer than this (in bytes) are wrapped to the table's width before comfy-table sees
+/// them: it keeps a column's widest line in a u16, and a line of 65,536 columns overflows it
+/// (a panic in debug builds, a garbled layout in release ones). Shorter cells keep
+/// comfy-table's own wrapping to their column.
+const LONG_CELL: usize = 8 * 1024;
+
 /// From this width on, the detailed columns are shown without being asked for.
 const WIDE_ENOUGH_FOR_DETAILS: usize = 150;
 
@@ -104,6 +110,9 @@ impl TableRenderer {
         // A character is never wider than its UTF-8 bytes: short text needs no look.
         if line.len() <= max {
             return line.into_owned();
+        }
+        if line.len() > LONG_CELL {
+            return wrap(&line, max).join("\n");
         }
         let options = textwrap::Options::new(max)
             .word_splitter(textwrap::WordSplitter::NoHyphenation)

@@ -119,20 +119,25 @@ const HOSTILE: &str = "a\u{1b}[2Jb\u{7}c\rd\u{1}e\u{7f}f\u{9b}31mg\u{85}h\u{202e
 #[test]
 fn a_one_megabyte_word_in_a_note_renders_in_the_table() {
     let dir = tempfile::tempdir().unwrap();
-    let word = "x".repeat(1 << 20);
-    let file = answers(dir.path(), "big.yaml", "Big word Ltd", &word, "ok");
-    let out = run(&[
-        "report".as_ref(),
-        file.as_os_str(),
-        "--width".as_ref(),
-        "100".as_ref(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let text = stdout_of(&out);
-    assert_eq!(too_wide(&text, 100), Vec::<String>::new());
-    // Wrapped, never cut: every x of the word is in the table.
-    let xs = text.matches('x').count();
-    assert!(xs >= 1 << 20, "{xs} x shown");
+    // One word, and one line of short words (wider than comfy-table's u16 column width).
+    for (name, note) in [
+        ("word.yaml", "x".repeat(1 << 20)),
+        ("line.yaml", "xy ".repeat((1 << 20) / 3)),
+    ] {
+        let file = answers(dir.path(), name, "Big note Ltd", &note, "ok");
+        let out = run(&[
+            "report".as_ref(),
+            file.as_os_str(),
+            "--width".as_ref(),
+            "100".as_ref(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        let text = stdout_of(&out);
+        assert_eq!(too_wide(&text, 100), Vec::<String>::new(), "{name}");
+        // Wrapped, never cut: every x of the note is in the table.
+        let xs = text.matches('x').count();
+        assert!(xs >= note.matches('x').count(), "{name}: {xs} x shown");
+    }
 }
 
 #[test]
