@@ -239,7 +239,10 @@ mod tests {
     fn wrap_breaks_at_spaces_within_the_width() {
         let lines = wrap("one two three four five six seven", 10);
         assert_eq!(lines, vec!["one two", "three four", "five six", "seven"]);
-        assert_eq!(wrap(&"x".repeat(25), 10), vec!["x".repeat(10), "x".repeat(10), "x".repeat(5)]);
+        assert_eq!(
+            wrap(&"x".repeat(25), 10),
+            vec!["x".repeat(10), "x".repeat(10), "x".repeat(5)]
+        );
     }
 
     #[test]
@@ -252,8 +255,14 @@ mod tests {
 
     #[test]
     fn xml_and_documents_drop_what_xml_forbids() {
-        assert_eq!(xml("a\u{FFFE}b\u{FFFF}c\u{1}d\u{9B}e"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e");
-        assert_eq!(document_text("x\u{7F}\u{202E}y\n\tz"), "x\u{FFFD}\u{FFFD}y\n\tz");
+        assert_eq!(
+            xml("a\u{FFFE}b\u{FFFF}c\u{1}d\u{9B}e"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e"
+        );
+        assert_eq!(
+            document_text("x\u{7F}\u{202E}y\n\tz"),
+            "x\u{FFFD}\u{FFFD}y\n\tz"
+        );
     }
 
     #[test]

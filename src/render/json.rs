@@ -47,11 +47,19 @@ struct SafeFormatter(PrettyFormatter<'static>);
 const REPLACEMENT: &str = "\u{FFFD}";
 
 impl Formatter for SafeFormatter {
-    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
         w.write_all(document_text(fragment).as_bytes())
     }
 
-    fn write_char_escape<W: ?Sized + Write>(&mut self, w: &mut W, escape: CharEscape) -> io::Result<()> {
+    fn write_char_escape<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        escape: CharEscape,
+    ) -> io::Result<()> {
         let text: &str = match escape {
             CharEscape::Quote => "\\\"",
             CharEscape::ReverseSolidus => "\\\\",

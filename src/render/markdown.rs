@@ -47,7 +47,10 @@ impl Renderer for MarkdownRenderer {
             .as_deref()
             .map(md)
             .map_or(String::new(), |b| format!(" by {b}"));
-        let on = r.assessed_on.as_deref().map_or("(date not given)".into(), md);
+        let on = r
+            .assessed_on
+            .as_deref()
+            .map_or("(date not given)".into(), md);
         let _ = writeln!(
             out,
             "Assessed {on}{by}. Answers: {}. Questionnaire: {} ({}@{}). Evaluated on {}.\n",

@@ -70,7 +70,13 @@ fn report(file: &Path, format: &str) -> String {
 fn too_wide(text: &str, width: usize) -> Vec<String> {
     text.lines()
         .filter(|l| l.width() > width)
-        .map(|l| format!("{} columns: {}", l.width(), l.chars().take(80).collect::<String>()))
+        .map(|l| {
+            format!(
+                "{} columns: {}",
+                l.width(),
+                l.chars().take(80).collect::<String>()
+            )
+        })
         .collect()
 }
 
@@ -88,8 +94,18 @@ fn unsafe_char(c: char, allow_cr: bool) -> bool {
 
 fn check_chars(what: &str, text: &str, allow_cr: bool) {
     if let Some((i, c)) = text.char_indices().find(|(_, c)| unsafe_char(*c, allow_cr)) {
-        let before: String = text[..i].chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
-        panic!("{what}: U+{:04X} at byte {i}, after {before:?}", u32::from(c));
+        let before: String = text[..i]
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        panic!(
+            "{what}: U+{:04X} at byte {i}, after {before:?}",
+            u32::from(c)
+        );
     }
 }
 
@@ -242,8 +258,14 @@ fn a_hostile_file_name_is_escaped_in_every_format() {
                     !text.lines().any(|l| l.starts_with("# heading")),
                     "markdown: a heading from the file name"
                 );
-                assert!(!text.contains("<b>"), "markdown: raw HTML from the file name");
-                assert!(!text.contains("[x](e)"), "markdown: a link from the file name");
+                assert!(
+                    !text.contains("<b>"),
+                    "markdown: raw HTML from the file name"
+                );
+                assert!(
+                    !text.contains("[x](e)"),
+                    "markdown: a link from the file name"
+                );
                 assert!(text.contains("\\# heading \\[x\\](e) &lt;b&gt;"), "{text}");
             }
             "html" => assert!(!text.contains("<b>"), "html: raw HTML from the file name"),
@@ -256,7 +278,10 @@ fn a_hostile_file_name_is_escaped_in_every_format() {
                 let mut strings = Vec::new();
                 json_strings(&doc, &mut strings);
                 for s in &strings {
-                    assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{format}: {s:?}");
+                    assert!(
+                        !s.contains('\u{1b}') && !s.contains('\u{202e}'),
+                        "{format}: {s:?}"
+                    );
                 }
             }
             _ => {}
@@ -277,7 +302,10 @@ fn sarif_uris_are_percent_encoded() {
     assert!(file.exists());
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let run = &doc["runs"][0];
-    assert_eq!(run["artifacts"][0]["location"]["uri"], "a%20b%23c%2541.yaml");
+    assert_eq!(
+        run["artifacts"][0]["location"]["uri"],
+        "a%20b%23c%2541.yaml"
+    );
     for result in run["results"].as_array().unwrap() {
         assert_eq!(
             result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -311,8 +339,12 @@ fn invalid_answers_are_echoed_as_written() {
         .arg(&file)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("`Maybe` is not an answer to GOV-02"))
-        .stderr(predicate::str::contains("`\u{fffd}[2J` is not an answer to MFA-01"))
+        .stderr(predicate::str::contains(
+            "`Maybe` is not an answer to GOV-02",
+        ))
+        .stderr(predicate::str::contains(
+            "`\u{fffd}[2J` is not an answer to MFA-01",
+        ))
         .stderr(predicate::str::contains("\u{1b}").not())
         // Answers are still read case-insensitively.
         .stderr(predicate::str::contains("GOV-03").not());
