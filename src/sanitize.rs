@@ -1,14 +1,19 @@
-//! Text hygiene for anything that came from a file and is about to reach a terminal.
+//! Text hygiene for anything that came from a file and is about to reach a terminal or a
+//! document.
 //!
 //! YAML double-quoted strings can carry ESC, BEL, carriage returns and bidirectional-override
 //! characters. Printed raw, they can recolour the terminal, rewrite its title, hide text or
-//! reorder it ("Trojan Source"). Every string from a bank or an answers file passes through
-//! [`terminal_text`] or [`terminal_line`] before it is shown.
+//! reorder it ("Trojan Source"); copied into a document, they do the same to whoever `cat`s
+//! it or opens it, and some (U+FFFE, most C0 controls) make XML ill-formed. Every string from
+//! a bank, an answers file or the command line passes through one of the functions here
+//! before it is shown or written, and they all share one definition of what is unsafe.
 
 use std::borrow::Cow;
 
-/// True for characters that must never reach a terminal: C0 and C1 control characters
-/// (except newline and tab, handled by the callers) and the Unicode bidirectional controls.
+/// True for characters that no output may carry: C0 and C1 control characters and DEL
+/// (except newline and tab, handled by the callers), the Unicode bidirectional controls and
+/// line separators, and the noncharacters (U+FFFE and U+FFFF, which XML 1.0 forbids, and the
+/// others of their kind, which no interchanged text should hold).
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(
@@ -20,7 +25,22 @@ fn is_unsafe(c: char) -> bool {
                 | '\u{061C}'
                 | '\u{2028}'
                 | '\u{2029}'
+                | '\u{FDD0}'..='\u{FDEF}'
         )
+        || (u32::from(c) & 0xFFFE) == 0xFFFE
+}
+
+/// Makes text safe to put in a document (JSON, CSV, XML): every unsafe character becomes the
+/// visible replacement character `�`; newlines and tabs stay, as multi-line text needs them.
+pub fn document_text(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
+            .collect(),
+    )
 }
 
 /// Makes multi-line text safe to print: keeps newlines, turns tabs into spaces and every
@@ -68,31 +88,47 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     out
 }
 
-/// Wraps text into lines of at most `width` characters, breaking at spaces (a word longer
-/// than the width gets a line of its own). Each paragraph (`\n`) wraps separately.
+/// Wraps text into lines of at most `width` display columns (a CJK character or an emoji
+/// takes two, a combining mark none), breaking at spaces; a word wider than the width is
+/// broken across lines, never cut. Runs of spaces count as one; each paragraph (`\n`) wraps
+/// separately. Linear in the length of the text, whatever its words (textwrap, first fit).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(10);
+    let options = textwrap::Options::new(width.max(10))
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(true);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let needed =
-                line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-            if !line.is_empty() && needed > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
+        let words = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+        if words.is_empty() {
+            lines.push(String::new());
+            continue;
         }
-        lines.push(line);
+        lines.extend(
+            textwrap::wrap(&words, &options)
+                .into_iter()
+                .map(Cow::into_owned),
+        );
     }
     lines
 }
 
 /// Escapes text for HTML element content and attribute values.
 pub fn html(s: &str) -> String {
+    escape_markup(s)
+}
+
+/// Escapes text for XML (JUnit) content and attribute values: markup as for HTML, and every
+/// character outside XML 1.0's `Char` production (C0 controls but tab, LF and CR; U+FFFE,
+/// U+FFFF) replaced, so the document always parses. (CR is replaced too: it is unsafe.)
+pub fn xml(s: &str) -> String {
+    escape_markup(s)
+}
+
+/// The escaping HTML and XML share. Every character XML 1.0 forbids is unsafe (see
+/// [`is_unsafe`]), so the result is valid in both.
+fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -106,11 +142,6 @@ pub fn html(s: &str) -> String {
         }
     }
     out
-}
-
-/// Escapes text for XML (JUnit): like HTML, and characters XML 1.0 forbids are replaced.
-pub fn xml(s: &str) -> String {
-    html(s)
 }
 
 /// Escapes text so Markdown shows it literally, on one line (table cells, list items):
@@ -149,11 +180,8 @@ fn starts_entity(rest: &str) -> bool {
 pub fn csv_field(s: &str) -> String {
     // Control characters (escape sequences, bells) are replaced, as for the terminal: CSV
     // files get printed with `cat` too. Line breaks and tabs stay.
-    let cleaned: String = s
-        .chars()
-        .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
-        .collect();
-    let s = cleaned.as_str();
+    let cleaned = document_text(s);
+    let s = cleaned.as_ref();
     let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -164,6 +192,21 @@ pub fn csv_field(s: &str) -> String {
     } else {
         guarded
     }
+}
+
+/// Percent-encodes a path for a URI reference (RFC 3986): unreserved characters and `/` stay,
+/// every other byte of the UTF-8 text becomes `%XX`. So `a b#c%41.yaml` gives
+/// `a%20b%23c%2541.yaml`, and no name can add a query, a fragment or a scheme.
+pub fn uri_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -196,7 +239,36 @@ mod tests {
     fn wrap_breaks_at_spaces_within_the_width() {
         let lines = wrap("one two three four five six seven", 10);
         assert_eq!(lines, vec!["one two", "three four", "five six", "seven"]);
-        assert!(wrap(&"x".repeat(30), 10)[0].len() == 30);
+        assert_eq!(
+            wrap(&"x".repeat(25), 10),
+            vec!["x".repeat(10), "x".repeat(10), "x".repeat(5)]
+        );
+    }
+
+    #[test]
+    fn wrap_counts_display_columns() {
+        // Six CJK characters are twelve columns: five fit in ten.
+        assert_eq!(wrap("漢字漢字漢字", 10), vec!["漢字漢字漢", "字"]);
+        // A combining mark takes no column.
+        assert_eq!(wrap(&"e\u{301}".repeat(12), 10).len(), 2);
+    }
+
+    #[test]
+    fn xml_and_documents_drop_what_xml_forbids() {
+        assert_eq!(
+            xml("a\u{FFFE}b\u{FFFF}c\u{1}d\u{9B}e"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e"
+        );
+        assert_eq!(
+            document_text("x\u{7F}\u{202E}y\n\tz"),
+            "x\u{FFFD}\u{FFFD}y\n\tz"
+        );
+    }
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path("a b#c%41.yaml"), "a%20b%23c%2541.yaml");
+        assert_eq!(uri_path("dir/é\\x?.yaml"), "dir/%C3%A9%5Cx%3F.yaml");
     }
 
     #[test]

@@ -228,11 +228,11 @@ fn answer_value(q: &crate::bank::Question, node: &Node, ctx: &mut Ctx) -> Option
     let id = q.id.as_str();
     // Only needed for a message: worked out when there is one.
     let allowed = || q.allowed_answers().join(", ");
-    let word = match &node.value {
+    // What the file says, as written: messages echo it (the diagnostic sanitises it).
+    let written = match &node.value {
         Value::Null => return None,
         Value::Str(s) if s.trim().is_empty() => return None,
-        // Answers are words from a fixed vocabulary: `Yes` and `YES` mean `yes`.
-        Value::Str(s) => s.trim().to_lowercase(),
+        Value::Str(s) => s.trim(),
         Value::Bool(b) => {
             ctx.error(
                 node.pos,
@@ -262,6 +262,8 @@ fn answer_value(q: &crate::bank::Question, node: &Node, ctx: &mut Ctx) -> Option
             return None;
         }
     };
+    // Answers are words from a fixed vocabulary: `Yes` and `YES` mean `yes`.
+    let word = written.to_lowercase();
     let answer = q.parse_answer(&word);
     if answer.is_none() {
         let hint = if word == "na" {
@@ -274,7 +276,7 @@ fn answer_value(q: &crate::bank::Question, node: &Node, ctx: &mut Ctx) -> Option
             "invalid-answer",
             format!(
                 "`{}` is not an answer to {id} ({}); write one of: {}{hint}",
-                ellipsize(&word, 40),
+                ellipsize(written, 40),
                 q.kind.phrase(),
                 allowed()
             ),

@@ -79,7 +79,7 @@ impl JunitRenderer {
 
 impl Renderer for JunitRenderer {
     fn render(&self, r: &Report) -> Result<String, RenderError> {
-        let timestamp = format!("{}T00:00:00", document_date(r));
+        let timestamp = xml(&format!("{}T00:00:00", document_date(r)));
         let org = r.organization.as_deref().unwrap_or(&r.file);
         let mut suites = String::new();
         let (mut tests, mut failures, mut skipped) = (0, 0, 0);

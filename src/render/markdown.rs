@@ -6,13 +6,29 @@ use std::fmt::Write;
 
 use super::{open_counts, references_text, RenderError, Renderer};
 use crate::report::{AcceptanceStatus, Report};
-use crate::sanitize::markdown as md;
+use crate::sanitize::{markdown as md, terminal_line};
 
 /// Renders a report as Markdown.
 pub struct MarkdownRenderer;
 
 /// How many findings the summary lists as the first things to do.
 const TOP_ACTIONS: usize = 5;
+
+/// A URL as an autolink `<url>` when it can be one, else as escaped text: an autolink
+/// cannot hold spaces, controls or angle brackets, and a URL holding one must not become
+/// markup.
+fn link(url: &str) -> String {
+    let autolink_safe = !url.is_empty()
+        && url
+            .chars()
+            .all(|c| !c.is_whitespace() && !matches!(c, '<' | '>'))
+        && terminal_line(url) == url;
+    if autolink_safe {
+        format!("<{url}>")
+    } else {
+        md(url)
+    }
+}
 
 fn row(out: &mut String, cells: &[String]) {
     let _ = writeln!(out, "| {} |", cells.join(" | "));
@@ -31,15 +47,18 @@ impl Renderer for MarkdownRenderer {
             .as_deref()
             .map(md)
             .map_or(String::new(), |b| format!(" by {b}"));
-        let on = r.assessed_on.as_deref().unwrap_or("(date not given)");
+        let on = r
+            .assessed_on
+            .as_deref()
+            .map_or("(date not given)".into(), md);
         let _ = writeln!(
             out,
-            "Assessed {on}{by}. Answers: `{}`. Questionnaire: {} ({}@{}). Evaluated on {}.\n",
-            super::file_name(r).replace('`', "'"),
+            "Assessed {on}{by}. Answers: {}. Questionnaire: {} ({}@{}). Evaluated on {}.\n",
+            md(super::file_name(r)),
             md(&r.bank.title),
             md(&r.bank.id),
             md(&r.bank.version),
-            r.evaluated_on
+            md(&r.evaluated_on)
         );
 
         out.push_str("## Summary\n\n");
@@ -229,7 +248,7 @@ impl Renderer for MarkdownRenderer {
                         status.into(),
                         md(&a.justification),
                         a.approved_by.as_deref().map_or("-".into(), md),
-                        a.expires.clone().unwrap_or_else(|| "-".into()),
+                        a.expires.as_deref().map_or("-".into(), md),
                     ],
                 );
             }
@@ -273,9 +292,7 @@ impl Renderer for MarkdownRenderer {
                     md(&s.title),
                     s.publisher.as_deref().map_or("-".into(), md),
                     s.published.as_deref().map_or("-".into(), md),
-                    s.url.as_deref().map_or("-".into(), |u| {
-                        format!("<{}>", u.replace(['<', '>', ' '], ""))
-                    }),
+                    s.url.as_deref().map_or("-".into(), link),
                 ],
             );
         }

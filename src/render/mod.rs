@@ -204,11 +204,12 @@ pub(crate) fn references_text(refs: &[crate::bank::Reference]) -> String {
 
 /// The answers file's name without its folders, for documents handed to a client (the
 /// consultant's folder layout is none of their business; JSON and SARIF keep the full path).
+/// The platform's own path rules decide what a folder is: on Unix a backslash is part of
+/// the name. A path without a final name (`..`) is shown whole.
 pub(crate) fn file_name(report: &Report) -> &str {
-    report
-        .file
-        .rsplit(['/', '\\'])
-        .next()
+    std::path::Path::new(&report.file)
+        .file_name()
+        .and_then(|n| n.to_str())
         .unwrap_or(&report.file)
 }
 

@@ -152,8 +152,6 @@ impl Renderer for OscalRenderer {
                 "results": [result],
             }
         });
-        let mut s = serde_json::to_string_pretty(&doc).map_err(|e| RenderError(e.to_string()))?;
-        s.push('\n');
-        Ok(s)
+        super::json::to_json(&doc)
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::{references_text, RenderError, Renderer};
 use crate::bank::Severity;
 use crate::report::{AcceptanceStatus, Report};
+use crate::sanitize::uri_path;
 
 /// Renders a report as SARIF 2.1.0.
 pub struct SarifRenderer;
@@ -33,7 +34,9 @@ fn security_severity(risk: Severity) -> &'static str {
 
 impl Renderer for SarifRenderer {
     fn render(&self, r: &Report) -> Result<String, RenderError> {
-        let uri = r.file.replace('\\', "/");
+        // A URI reference: the platform's separator becomes `/`, everything else that is not
+        // unreserved is percent-encoded (a `#` or `%` in a name is part of the name).
+        let uri = uri_path(&r.file.replace(std::path::MAIN_SEPARATOR, "/"));
         let rules: Vec<Value> = r
             .questions
             .iter()
@@ -123,8 +126,6 @@ impl Renderer for SarifRenderer {
                 },
             }],
         });
-        let mut s = serde_json::to_string_pretty(&doc).map_err(|e| RenderError(e.to_string()))?;
-        s.push('\n');
-        Ok(s)
+        super::json::to_json(&doc)
     }
 }

@@ -17,6 +17,7 @@ use crate::bank::Severity;
 use crate::portfolio;
 use crate::report::{AcceptanceStatus, Finding, Report, ResponsibilityStatus};
 use crate::sanitize::{terminal_line, wrap};
+use unicode_width::UnicodeWidthStr;
 
 /// How the table should look; decided by the caller (the binary knows the terminal).
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +47,12 @@ impl Default for TableOptions {
 pub struct TableRenderer {
     options: TableOptions,
 }
+
+/// Cells longer than this (in bytes) are wrapped to the table's width before comfy-table sees
+/// them: it keeps a column's widest line in a u16, and a line of 65,536 columns overflows it
+/// (a panic in debug builds, a garbled layout in release ones). Shorter cells keep
+/// comfy-table's own wrapping to their column.
+const LONG_CELL: usize = 8 * 1024;
 
 /// From this width on, the detailed columns are shown without being asked for.
 const WIDE_ENOUGH_FOR_DETAILS: usize = 150;
@@ -85,6 +92,43 @@ impl TableRenderer {
             t.enforce_styling();
         }
         t
+    }
+
+    /// A cell for text that came from a file; see [`TableRenderer::cell_text`].
+    fn text_cell(&self, text: &str) -> Cell {
+        Cell::new(self.cell_text(text))
+    }
+
+    /// Text for a cell: safe for the terminal, and every word wider than the table broken
+    /// into lines no wider than the table. comfy-table splits a long word one line at a time,
+    /// measuring the rest of the word for each line: quadratic in the word's length (69 s for
+    /// a 1 MB note). Words no wider than the table keep every step linear; comfy-table still
+    /// wraps them to their column.
+    fn cell_text(&self, text: &str) -> String {
+        let line = terminal_line(text);
+        let max = self.options.width;
+        // A character is never wider than its UTF-8 bytes: short text needs no look.
+        if line.len() <= max {
+            return line.into_owned();
+        }
+        if line.len() > LONG_CELL {
+            return wrap(&line, max).join("\n");
+        }
+        let options = textwrap::Options::new(max)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(true);
+        let mut out = String::with_capacity(line.len() + line.len() / max);
+        for (i, word) in line.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if word.len() <= max || word.width() <= max {
+                out.push_str(word);
+            } else {
+                out.push_str(&textwrap::wrap(word, &options).join("\n"));
+            }
+        }
+        out
     }
 
     fn header_cells(&self, names: &[&str]) -> Vec<Cell> {
@@ -175,7 +219,9 @@ impl TableRenderer {
             .as_deref()
             .unwrap_or("(organisation not named)");
         let title = format!("MSP risk report: {}", terminal_line(name));
-        let _ = writeln!(out, "{}", self.bold(&title));
+        for line in wrap(&title, self.options.width) {
+            let _ = writeln!(out, "{}", self.bold(&line));
+        }
         let mut assessed = match (&r.assessed_on, &r.assessed_by) {
             (Some(on), Some(by)) => format!("Assessed {on} by {by}"),
             (Some(on), None) => format!("Assessed {on}"),
@@ -253,15 +299,15 @@ impl TableRenderer {
             let mut row = vec![
                 Cell::new(f.rank).set_alignment(CellAlignment::Right),
                 self.risk_cell(f.risk, f.acceptance.as_ref().map(|a| a.status)),
-                Cell::new(terminal_line(&f.question)),
-                Cell::new(finding_text(f)),
-                Cell::new(terminal_line(&f.recommendation)),
+                self.text_cell(&f.question),
+                self.text_cell(&finding_text(f)),
+                self.text_cell(&f.recommendation),
                 Cell::new(f.who_acts.label()),
             ];
             if detailed {
-                row.push(Cell::new(terminal_line(&f.domain_title)));
-                row.push(Cell::new(terminal_line(&f.answer_label)));
-                row.push(Cell::new(reference_text(f)));
+                row.push(self.text_cell(&f.domain_title));
+                row.push(self.text_cell(&f.answer_label));
+                row.push(self.text_cell(&reference_text(f)));
             }
             t.add_row(row);
         }
@@ -322,7 +368,7 @@ impl TableRenderer {
         t.set_header(self.header_cells(&["Domain", "Score", "", "Findings", "Unanswered"]));
         for d in &r.domains {
             t.add_row(vec![
-                Cell::new(format!("{} {}", d.id, terminal_line(&d.title))),
+                self.text_cell(&format!("{} {}", d.id, d.title)),
                 self.score_cell(d.score.score),
                 Cell::new(self.bar(d.score.score)),
                 Cell::new(d.findings).set_alignment(CellAlignment::Right),
@@ -361,15 +407,14 @@ impl TableRenderer {
                 }
                 _ => status,
             };
-            let in_contract = terminal_line(resp.contract_cell()).into_owned();
             t.add_row(vec![
-                Cell::new(terminal_line(&resp.area)),
-                Cell::new(if resp.owner_label.is_empty() {
-                    "-".to_string()
+                self.text_cell(&resp.area),
+                if resp.owner_label.is_empty() {
+                    Cell::new("-")
                 } else {
-                    terminal_line(&resp.owner_label).into_owned()
-                }),
-                Cell::new(in_contract),
+                    self.text_cell(&resp.owner_label)
+                },
+                self.text_cell(resp.contract_cell()),
                 status,
             ]);
         }
@@ -445,8 +490,8 @@ impl TableRenderer {
                 crate::report::Tier::Comprehensive => "full",
             };
             t.add_row(vec![
-                Cell::new(terminal_line(&row.organization)),
-                Cell::new(row.assessed_on.as_deref().unwrap_or("-")),
+                self.text_cell(&row.organization),
+                self.text_cell(row.assessed_on.as_deref().unwrap_or("-")),
                 self.score_cell(row.score),
                 Cell::new(row.rating.label()),
                 Cell::new(tier),

@@ -19,6 +19,7 @@ mod properties;
 mod report;
 mod samples;
 mod template;
+mod text_safety;
 
 use std::path::{Path, PathBuf};
 

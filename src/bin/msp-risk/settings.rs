@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use msp_risk::bank::{self, Bank};
 use msp_risk::render::TableOptions;
 
@@ -61,9 +61,14 @@ pub fn today(cli: &Cli) -> anyhow::Result<NaiveDate> {
             .trim()
             .parse()
             .context("SOURCE_DATE_EPOCH should be a number of seconds since 1970")?;
+        // Dates are written YYYY-MM-DD everywhere (and `--today` reads only that), so the
+        // epoch must give a year from 1 to 9999; chrono alone would allow +10000-01-01.
         return chrono::DateTime::from_timestamp(secs, 0)
             .map(|t| t.date_naive())
-            .context("SOURCE_DATE_EPOCH is out of range");
+            .filter(|d| (1..=9999).contains(&d.year()))
+            .with_context(|| {
+                format!("SOURCE_DATE_EPOCH={secs} is out of range: it must give a date from 0001-01-01 to 9999-12-31")
+            });
     }
     Ok(chrono::Local::now().date_naive())
 }
