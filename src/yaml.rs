@@ -86,11 +86,40 @@ pub fn to_json(bytes: &[u8], file: &str) -> Result<serde_json::Value, Diagnostic
 pub(crate) fn scalar(s: &str) -> String {
     let one_line = |out: &str| !out.trim_end_matches('\n').contains('\n');
     match serde_saphyr::to_string(&s) {
-        Ok(out) if one_line(&out) && !s.chars().any(char::is_control) => {
+        Ok(out) if one_line(&out) && s.chars().all(|c| printable(c) && c != '\t') => {
             out.trim_end_matches('\n').to_string()
         }
-        _ => serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string()),
+        _ => double_quoted(s),
     }
+}
+
+/// YAML's printable characters: only these may appear raw in a file (DEL, C1 controls and
+/// U+FFFE/U+FFFF may not, so a note holding one must be escaped to be read back).
+fn printable(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// A double-quoted YAML scalar on one line: `\\`, `"` and line breaks escaped, every
+/// character YAML does not allow raw written as `\\uXXXX`.
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if printable(c) && c != '\u{85}' => out.push(c),
+            c => {
+                let _ =
+                    std::fmt::Write::write_fmt(&mut out, format_args!("\\u{:04X}", u32::from(c)));
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// msp-risk files are plain YAML: any tag (`!!binary`, `!!str`, `!custom`) is refused, with
@@ -385,7 +414,8 @@ mod tests {
         for s in [
             "two\nlines",
             "tab\there",
-            "quote \" and 'single'",
+            "c1 \u{9B}[2J del \u{7F} nel \u{85} ffff \u{FFFF} fffe \u{FFFE} esc \u{1B} bidi \u{202E}",
+            "quote \" and 'single' and \\ back",
             "#hash",
             "- dash",
             "yes",

@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn ranked_lines_come_back_by_key_then_input_order() -> io::Result<()> {
         let mut lines = RankedLines::new()?;
-        for (i, (key, text)) in [(5u64, "e"), (1, "a1"), (3, "c"), (1, "a2")].iter().enumerate() {
+        for (i, (key, text)) in [(5u64, "e"), (1, "a1"), (3, "c"), (1, "a2")]
+            .iter()
+            .enumerate()
+        {
             lines.push(*key, i, text.as_bytes())?;
         }
         let mut out = Vec::new();

@@ -388,7 +388,15 @@ mod tests {
         // "portfolio.yaml".
         assert_eq!(
             names,
-            ["A_B", "a_b~2", "a_b~3", "a_b-2", "a_b~4", "c", "portfolio~1"]
+            [
+                "A_B",
+                "a_b~2",
+                "a_b~3",
+                "a_b-2",
+                "a_b~4",
+                "c",
+                "portfolio~1"
+            ]
         );
         let mut keys: Vec<String> = names.iter().map(|n| clash_key(n)).collect();
         keys.sort();

@@ -106,7 +106,9 @@ impl Renderer for JsonRenderer {
         // report at a time. Pretty JSON strings hold no raw line breaks, so indenting each
         // line nests a document safely.
         let indent = |text: String| -> String {
-            text.lines().map(|l| format!("    {l}\n")).collect::<String>()
+            text.lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
         };
         fn json(v: &impl Serialize) -> Result<String, RenderError> {
             to_json(v).map(|s| s.trim_end().to_string())

@@ -68,7 +68,10 @@ pub enum PortfolioPart<'a> {
 
 /// Several reports and their portfolio in one text: the stream of [`PortfolioPart`]s, for
 /// callers that already hold every report.
-pub fn render_portfolio(renderer: &dyn Renderer, reports: &[Report]) -> Result<String, RenderError> {
+pub fn render_portfolio(
+    renderer: &dyn Renderer,
+    reports: &[Report],
+) -> Result<String, RenderError> {
     let mut out = String::new();
     for (index, report) in reports.iter().enumerate() {
         out.push_str(&renderer.portfolio_part(PortfolioPart::Report { index, report })?);

@@ -63,7 +63,9 @@ fn an_output_never_replaces_an_input_however_it_is_spelled() {
     let attempts: &[&[&str]] = &[
         &["report", "a.yaml", "--format", "html", "--output", "a.yaml"],
         &["report", "a.yaml", "--output", "html:a.yaml"],
-        &["report", "a.yaml", "--format", "table", "--output", "./a.yaml"],
+        &[
+            "report", "a.yaml", "--format", "table", "--output", "./a.yaml",
+        ],
         &["report", "./a.yaml", "--output", "html:hard.html"],
         &["report", "a.yaml", "--output", "link.html"],
         &["ask-msp", "a.yaml", "--output", "a.yaml"],
@@ -100,7 +102,14 @@ fn an_output_never_replaces_the_bank_in_use() {
     let original = std::fs::read(&bank).unwrap();
     let out = run_in(
         dir.path(),
-        &["--bank", "bank.yaml", "report", "a.yaml", "--output", "json:bank.yaml"],
+        &[
+            "--bank",
+            "bank.yaml",
+            "report",
+            "a.yaml",
+            "--output",
+            "json:bank.yaml",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert_eq!(std::fs::read(&bank).unwrap(), original);
@@ -112,10 +121,21 @@ fn several_outputs_are_written_all_or_none() {
     copy_sample(&dir.path().join("a.yaml"), MINIMAL);
     let out = run_in(
         dir.path(),
-        &["report", "a.yaml", "--output", "first.html", "--output", "json:a.yaml"],
+        &[
+            "report",
+            "a.yaml",
+            "--output",
+            "first.html",
+            "--output",
+            "json:a.yaml",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(files_in(dir.path()), ["a.yaml"], "nothing written, nothing left");
+    assert_eq!(
+        files_in(dir.path()),
+        ["a.yaml"],
+        "nothing written, nothing left"
+    );
 }
 
 // ---- Devices, FIFOs and standard output ------------------------------------------------
@@ -138,8 +158,14 @@ fn devices_and_fifos_are_never_replaced_and_dash_means_standard_output() {
     let ask = run_in(dir.path(), &["ask-msp", "a.yaml", "--output", "/dev/null"]);
     assert_eq!(ask.status.code(), Some(2));
     use std::os::unix::fs::FileTypeExt;
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
     for target in ["json:-", "json:/dev/stdout", "-"] {
         let out = run_in(dir.path(), &["report", "a.yaml", "--output", target]);
         assert_eq!(out.status.code(), Some(0), "{target}: {}", stderr_of(&out));
@@ -245,7 +271,14 @@ fn an_unreadable_subfolder_is_named_and_the_walk_goes_on() {
         Std::new(assert_cmd::cargo::cargo_bin("msp-risk"))
     };
     let out = cmd
-        .args(["--today", crate::TODAY, "check", "--fail-on", "critical", "clients"])
+        .args([
+            "--today",
+            crate::TODAY,
+            "check",
+            "--fail-on",
+            "critical",
+            "clients",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -258,7 +291,10 @@ fn an_unreadable_subfolder_is_named_and_the_walk_goes_on() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("clients/b-locked: permission denied"), "{err}");
     let text = stdout_of(&out);
-    assert!(text.contains("clients/a.yaml") && text.contains("clients/c.yaml"), "{text}");
+    assert!(
+        text.contains("clients/a.yaml") && text.contains("clients/c.yaml"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -307,7 +343,10 @@ fn output_names_are_unique_whatever_the_client_names() {
     folded.dedup();
     assert_eq!(folded.len(), written.len(), "{written:?}");
     let summary = std::fs::read_to_string(dir.path().join("out/portfolio.csv")).unwrap();
-    assert!(summary.contains("organization,file,assessed_on"), "{summary}");
+    assert!(
+        summary.contains("organization,file,assessed_on"),
+        "{summary}"
+    );
     assert_eq!(summary.lines().count(), names.len() + 1);
 }
 
@@ -358,10 +397,17 @@ fn a_second_run_into_the_same_folder_is_refused_while_the_first_holds_it() {
     held.try_lock().unwrap();
     let out = batch(dir.path(), &["--format", "json"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
-    assert!(stderr_of(&out).contains("another msp-risk run"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("another msp-risk run"),
+        "{}",
+        stderr_of(&out)
+    );
     assert!(files_in(&out_dir).is_empty());
     drop(held);
-    assert_eq!(batch(dir.path(), &["--format", "json"]).status.code(), Some(0));
+    assert_eq!(
+        batch(dir.path(), &["--format", "json"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -389,10 +435,19 @@ fn sigterm_and_sigint_leave_no_temporary_file() {
         std::fs::write(clients.join(format!("c{i:04}.yaml")), &bytes).unwrap();
     }
     let bin = assert_cmd::cargo::cargo_bin("msp-risk");
-    for (round, signal) in ["TERM", "INT", "TERM", "INT", "TERM", "INT"].iter().enumerate() {
+    for (round, signal) in ["TERM", "INT", "TERM", "INT", "TERM", "INT"]
+        .iter()
+        .enumerate()
+    {
         let out_dir = dir.path().join(format!("out{round}"));
         let mut child = Std::new(&bin)
-            .args(["report", "clients", "--quiet", "--format", "html,json,oscal,sarif"])
+            .args([
+                "report",
+                "clients",
+                "--quiet",
+                "--format",
+                "html,json,oscal,sarif",
+            ])
             .arg("--output-dir")
             .arg(&out_dir)
             .current_dir(dir.path())
@@ -459,22 +514,37 @@ fn output_format_messages_say_what_is_wrong() {
     copy_sample(&dir.path().join("a.yaml"), MINIMAL);
     let out = run_in(dir.path(), &["report", "a.yaml", "--output", "html:"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("names no file"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("names no file"),
+        "{}",
+        stderr_of(&out)
+    );
 
     // --format applies to every --output without a prefix: never silently ignored.
     let out = run_in(
         dir.path(),
-        &["report", "a.yaml", "--format", "json", "--output", "one", "--output", "two"],
+        &[
+            "report", "a.yaml", "--format", "json", "--output", "one", "--output", "two",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     for f in ["one", "two"] {
         let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
-        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{f}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+            "{f}"
+        );
     }
     let out = run_in(
         dir.path(),
-        &["report", "a.yaml", "--format", "json", "--output", "x.json", "--output", "y.html"],
+        &[
+            "report", "a.yaml", "--format", "json", "--output", "x.json", "--output", "y.html",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("--format says json"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("--format says json"),
+        "{}",
+        stderr_of(&out)
+    );
 }

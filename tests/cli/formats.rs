@@ -417,7 +417,9 @@ fn one_file_formats_refuse_several_answers_files() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("and csv describes one: write a csv report for each with `--output-dir DIR --format csv`"));
+    assert!(stderr_of(&out).contains(
+        "and csv describes one: write a csv report for each with `--output-dir DIR --format csv`"
+    ));
 }
 
 #[test]

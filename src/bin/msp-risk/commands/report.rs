@@ -23,7 +23,11 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
     // Check every output before doing any work, so a typo costs nothing.
     let mut outputs = outputs(args)?;
     if outputs.is_empty() {
-        let format = args.format.first().copied().map_or(Format::Table, format_of);
+        let format = args
+            .format
+            .first()
+            .copied()
+            .map_or(Format::Table, format_of);
         outputs.push((format, None));
     }
     let bank = settings::load_bank(cli)?;
@@ -75,8 +79,10 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
                 if let Some(rows) = &mut sink.rows {
                     rows.push(row.rank_key(), index, &serde_json::to_vec(&row)?)?;
                 }
-                sink.renderer
-                    .portfolio_part(PortfolioPart::Report { index, report: &report })?
+                sink.renderer.portfolio_part(PortfolioPart::Report {
+                    index,
+                    report: &report,
+                })?
             } else {
                 sink.renderer.render(&report)?
             };
@@ -228,7 +234,11 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> 
                 None => bail!(
                     "unknown format `{}` in `{shown}`; formats: {}",
                     terminal_line(&name),
-                    Format::ALL.iter().map(|(f, _)| f.name()).collect::<Vec<_>>().join(", ")
+                    Format::ALL
+                        .iter()
+                        .map(|(f, _)| f.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             },
             None => (None, PathBuf::from(spec)),
@@ -274,7 +284,10 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> 
                 );
             }
         }
-        if out.iter().any(|(_, p)| p.as_deref() == Some(path.as_path())) {
+        if out
+            .iter()
+            .any(|(_, p)| p.as_deref() == Some(path.as_path()))
+        {
             bail!("`{shown}` is named twice as an output");
         }
         out.push((format, Some(path)));
@@ -360,9 +373,11 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
         terminal_line(&dir.display().to_string()),
         terminal_line(&summary.portfolio_csv.display().to_string())
     );
-    Ok(if summary.invalid.is_empty() && !problems.iter().any(|p| p.is_error) {
-        Exit::Success
-    } else {
-        Exit::Error
-    })
+    Ok(
+        if summary.invalid.is_empty() && !problems.iter().any(|p| p.is_error) {
+            Exit::Success
+        } else {
+            Exit::Error
+        },
+    )
 }
