@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::bank::{Bank, Consequence, Evidence, Gap, Kind, Severity, Priority, WhoActs};
+use crate::bank::{Bank, Consequence, Evidence, Gap, Kind, Priority, Severity, WhoActs};
 
 const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
 

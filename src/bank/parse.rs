@@ -155,12 +155,18 @@ fn domain(node: &Node, ctx: &mut Ctx, bank: &mut Bank, spans: &mut Spans) {
         id,
     };
     if let Some(n) = f.get("weight") {
-        match n.text_opt(ctx, "`weight`").and_then(|w| w.parse::<u32>().ok()) {
+        match n
+            .text_opt(ctx, "`weight`")
+            .and_then(|w| w.parse::<u32>().ok())
+        {
             Some(w) if (1..=100).contains(&w) => d.weight = w,
             _ => ctx.error(
                 n.pos,
                 "unknown-value",
-                format!("`weight` of domain {} must be a whole number from 1 to 100", d.id),
+                format!(
+                    "`weight` of domain {} must be a whole number from 1 to 100",
+                    d.id
+                ),
             ),
         }
     }

@@ -107,11 +107,18 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
             ctx.error(
                 *pos,
                 "duplicate-id",
-                format!("action id `{}` is used twice; give each action its own id", a.id),
+                format!(
+                    "action id `{}` is used twice; give each action its own id",
+                    a.id
+                ),
             );
         }
         if a.title.trim().is_empty() {
-            ctx.error(*pos, "missing-field", format!("action {} needs a `title`", a.id));
+            ctx.error(
+                *pos,
+                "missing-field",
+                format!("action {} needs a `title`", a.id),
+            );
         }
     }
     for (q, s) in bank.questions.iter_mut().zip(&spans.questions) {
@@ -141,7 +148,10 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
             ctx.error(
                 *pos,
                 "unused-action",
-                format!("no question names action {}; give it questions or remove it", a.id),
+                format!(
+                    "no question names action {}; give it questions or remove it",
+                    a.id
+                ),
             );
         }
     }

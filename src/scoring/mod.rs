@@ -396,9 +396,7 @@ fn plan(bank: &Bank, findings: &[Finding], items: &[Item], now: Option<f64>) -> 
         let Some(qi) = bank.position(&f.question) else {
             continue;
         };
-        let key = bank.questions[qi]
-            .action
-            .unwrap_or(bank.actions.len() + qi);
+        let key = bank.questions[qi].action.unwrap_or(bank.actions.len() + qi);
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push(f),
             None => groups.push((key, vec![f])),
@@ -434,7 +432,11 @@ fn plan(bank: &Bank, findings: &[Finding], items: &[Item], now: Option<f64>) -> 
                 owner,
                 why,
                 risk: list.iter().map(|f| f.risk).max().unwrap_or(first.risk),
-                priority: list.iter().map(|f| f.priority).min().unwrap_or(first.priority),
+                priority: list
+                    .iter()
+                    .map(|f| f.priority)
+                    .min()
+                    .unwrap_or(first.priority),
                 findings: list.iter().map(|f| f.question.clone()).collect(),
                 score_gain: gain,
                 order: key,

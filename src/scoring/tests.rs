@@ -78,9 +78,14 @@ fn a_blank_is_scored_like_i_dont_know_and_listed_apart() {
     // condition does not hold.
     assert_eq!(blank.counts.unanswered, 3);
     assert_eq!(blank.counts.applicable, 4);
-    let ids: Vec<&str> = blank.unanswered.iter().map(|u| u.question.as_str()).collect();
+    let ids: Vec<&str> = blank
+        .unanswered
+        .iter()
+        .map(|u| u.question.as_str())
+        .collect();
     assert_eq!(ids, ["ACC-03", "BCK-01", "BCK-03"]);
-    let unknown = report("answers:\n  ACC-01: no\n  ACC-03: unknown\n  BCK-01: unknown\n  BCK-03: unknown\n");
+    let unknown =
+        report("answers:\n  ACC-01: no\n  ACC-03: unknown\n  BCK-01: unknown\n  BCK-03: unknown\n");
     assert_eq!(blank.overall.score, unknown.overall.score);
     assert_eq!(blank.overall.best_case, unknown.overall.best_case);
     assert_eq!(blank.overall.score, Some(0));

@@ -122,7 +122,10 @@ pub(super) fn assess<'a>(
         (IndicatorStatus::Partly, "Partly in place"),
         (IndicatorStatus::NotMet, "Missing"),
         (IndicatorStatus::Unverified, "Not verified"),
-        (IndicatorStatus::Unanswered, "Not answered (counted as not verified)"),
+        (
+            IndicatorStatus::Unanswered,
+            "Not answered (counted as not verified)",
+        ),
     ] {
         let names: Vec<String> = indicators
             .iter()
