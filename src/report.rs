@@ -537,14 +537,14 @@ impl Responsibility {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponsibilityStatus {
-    /// Someone owns it (and, where checked, the contract says so).
+    /// Someone owns it, and every follow-up that checks the claim is "yes".
     Covered,
-    /// The MSP (or both) own it, and the contract says so only in part.
-    PartlyInContract,
-    /// The MSP (or both) own it, and nobody knows whether the contract says so.
-    ContractUnclear,
-    /// The MSP (or both) own it, but the contract does not say so (or it was not checked).
-    NotInContract,
+    /// The checks are partly in place ("partly").
+    PartlyConfirmed,
+    /// A check is "I don't know" or unanswered: the claim is still to verify.
+    ToVerify,
+    /// A check is "no": the claim is not backed (no contract clause, no named person...).
+    NotConfirmed,
     /// Nobody owns it.
     Nobody,
     /// The owner is not known.
@@ -558,9 +558,9 @@ impl ResponsibilityStatus {
     pub fn label(self) -> &'static str {
         match self {
             ResponsibilityStatus::Covered => "Covered",
-            ResponsibilityStatus::PartlyInContract => "Partly in contract",
-            ResponsibilityStatus::ContractUnclear => "Contract unclear",
-            ResponsibilityStatus::NotInContract => "Not in contract",
+            ResponsibilityStatus::PartlyConfirmed => "Partly confirmed",
+            ResponsibilityStatus::ToVerify => "To verify",
+            ResponsibilityStatus::NotConfirmed => "GAP: not confirmed",
             ResponsibilityStatus::Nobody => "GAP: nobody",
             ResponsibilityStatus::Unknown => "GAP: unknown",
             ResponsibilityStatus::Unanswered => "Unanswered",

@@ -265,9 +265,9 @@ impl Renderer for HtmlRenderer {
             for resp in &r.responsibilities {
                 let class = match resp.status {
                     ResponsibilityStatus::Covered => "good",
-                    ResponsibilityStatus::NotInContract
-                    | ResponsibilityStatus::PartlyInContract
-                    | ResponsibilityStatus::ContractUnclear => "warn",
+                    ResponsibilityStatus::NotConfirmed
+                    | ResponsibilityStatus::PartlyConfirmed
+                    | ResponsibilityStatus::ToVerify => "warn",
                     ResponsibilityStatus::Nobody | ResponsibilityStatus::Unknown => "bad",
                     ResponsibilityStatus::Unanswered => "none",
                 };

@@ -398,9 +398,9 @@ impl TableRenderer {
                 {
                     status.fg(Color::Red).add_attribute(Attribute::Bold)
                 }
-                ResponsibilityStatus::NotInContract
-                | ResponsibilityStatus::PartlyInContract
-                | ResponsibilityStatus::ContractUnclear
+                ResponsibilityStatus::NotConfirmed
+                | ResponsibilityStatus::PartlyConfirmed
+                | ResponsibilityStatus::ToVerify
                     if self.options.color =>
                 {
                     status.fg(Color::Yellow)

@@ -629,16 +629,37 @@ fn responsibilities<'a>(
             let owner = answer_of(&q.id);
             let contract = q.confirmed_by.as_deref().and_then(answer_of);
             let msp_involved = matches!(owner, Some(Answer::Owner(Owner::Msp | Owner::Shared)));
+            // The claim is checked by the follow-ups its answer opens (contract, named
+            // person, written agreement, written split): covered only when all are "yes".
+            let checks: Vec<Option<&Answer>> = match owner {
+                Some(a @ Answer::Owner(_)) => bank
+                    .questions
+                    .iter()
+                    .zip(applies)
+                    .filter(|(f, &applies)| {
+                        applies
+                            && f.when.as_ref().is_some_and(|c| {
+                                c.question == q.id && c.answer_in.iter().any(|w| w == a.id())
+                            })
+                    })
+                    .map(|(f, _)| answer_of(&f.id))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let any = |want: &dyn Fn(Option<&Answer>) -> bool| checks.iter().any(|a| want(*a));
             let status = match &owner {
                 None => ResponsibilityStatus::Unanswered,
                 Some(Answer::Unknown) => ResponsibilityStatus::Unknown,
                 Some(Answer::Owner(Owner::Nobody)) => ResponsibilityStatus::Nobody,
-                _ if msp_involved && q.confirmed_by.is_some() => match &contract {
-                    Some(Answer::YesNo(YesNo::Yes)) => ResponsibilityStatus::Covered,
-                    Some(Answer::YesNo(YesNo::Partial)) => ResponsibilityStatus::PartlyInContract,
-                    Some(Answer::Unknown) => ResponsibilityStatus::ContractUnclear,
-                    _ => ResponsibilityStatus::NotInContract,
-                },
+                _ if any(&|a| matches!(a, Some(Answer::YesNo(YesNo::No)))) => {
+                    ResponsibilityStatus::NotConfirmed
+                }
+                _ if any(&|a| matches!(a, None | Some(Answer::Unknown))) => {
+                    ResponsibilityStatus::ToVerify
+                }
+                _ if any(&|a| matches!(a, Some(Answer::YesNo(YesNo::Partial)))) => {
+                    ResponsibilityStatus::PartlyConfirmed
+                }
                 Some(_) => ResponsibilityStatus::Covered,
             };
             let label_of = |qid: &str, a: &Option<&Answer>| {

@@ -150,18 +150,18 @@ fn ownership_nobody_and_unknown_are_gaps() {
 fn an_area_owned_by_the_msp_is_covered_only_if_the_contract_says_so() {
     let r = report("answers:\n  BCK-01: msp\n");
     assert!(finding(&r, "BCK-01").is_none());
-    assert_eq!(
-        r.responsibilities[0].status,
-        ResponsibilityStatus::NotInContract
-    );
+    // The contract follow-up is blank: the claim is still to verify, and scored as a gap.
+    assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::ToVerify);
+    assert_eq!(r.counts.unanswered_by_risk.medium, 1, "BCK-02 is blank");
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: no\n");
     assert_eq!(
         r.responsibilities[0].status,
-        ResponsibilityStatus::NotInContract
+        ResponsibilityStatus::NotConfirmed
     );
     assert_eq!(finding(&r, "BCK-02").unwrap().risk, Severity::Medium);
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: yes\n");
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::Covered);
+    // The small bank has no check for "us": nothing to confirm.
     let r = report("answers:\n  BCK-01: us\n");
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::Covered);
 }

@@ -87,7 +87,7 @@ fn a_folder_gives_a_report_per_client_and_a_portfolio_summary() {
     // (68, in input order), the engineering firm (96).
     let expected = [
         "b-broken.yaml,,,,,,,,,,,,invalid,",
-        "b-dental.yaml,2026-11-04,22,poor,minimal,8,12,",
+        "b-dental.yaml,2026-11-04,17,poor,minimal,8,12,",
         "a-accounting.yml,2026-10-21,68,weak",
         "east/a-accounting.yaml,2026-10-21,68,weak",
         "east/c-engineering.yaml,2026-11-12,96,strong,comprehensive",

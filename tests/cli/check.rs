@@ -25,7 +25,7 @@ fn small_check(answers: &str, extra: &[&str]) -> (i32, String) {
 #[test]
 fn passes_when_nothing_reaches_the_level() {
     let (code, out) = small_check(
-        "answers:\n  ACC-01: yes\n  BCK-03: no\n",
+        "answers:\n  ACC-01: yes\n  ACC-02: yes\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: no\n",
         &["--fail-on", "high"],
     );
     assert_eq!(code, 0, "{out}");
@@ -67,7 +67,7 @@ fn unknown_answers_are_findings_too() {
 
 #[test]
 fn accepted_risks_pass_until_they_expire() {
-    let accepted = "answers:\n  ACC-01: no\naccepted_risks:\n  - question: ACC-01\n    justification: compensating control\n    expires: 2027-01-31\n";
+    let accepted = "answers:\n  ACC-01: no\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: yes\naccepted_risks:\n  - question: ACC-01\n    justification: compensating control\n    expires: 2027-01-31\n";
     let (code, out) = small_check(accepted, &["--fail-on", "low"]);
     assert_eq!(code, 0, "{out}");
     let expired = accepted.replace("2027-01-31", "2026-11-22");
@@ -78,10 +78,27 @@ fn accepted_risks_pass_until_they_expire() {
         "{out}"
     );
     // An expired acceptance fails the gate whatever its level.
-    let low = "answers:\n  ACC-01: yes\n  BCK-03: no\naccepted_risks:\n  - question: BCK-03\n    justification: x\n    expires: 2026-01-01\n";
+    let low = "answers:\n  ACC-01: yes\n  ACC-02: yes\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: no\naccepted_risks:\n  - question: BCK-03\n    justification: x\n    expires: 2026-01-01\n";
     let (code, out) = small_check(low, &["--fail-on", "critical"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("LOW      BCK-03"), "{out}");
+}
+
+#[test]
+fn a_blank_fails_the_gate_like_i_dont_know() {
+    // Skipping never pays: BCK-01 (high) left blank fails a high gate, as "unknown" would.
+    let blank = "answers:\n  ACC-01: yes\n  ACC-02: yes\n  ACC-03: security_key\n  BCK-03: yes\n";
+    let (code, out) = small_check(blank, &["--fail-on", "high"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("1 unanswered question(s) at risk level high or above"),
+        "{out}"
+    );
+    let unknown = blank.replace("BCK-03: yes", "BCK-01: unknown\n  BCK-03: yes");
+    let (code, _) = small_check(&unknown, &["--fail-on", "high"]);
+    assert_eq!(code, 1);
+    let (code, out) = small_check(blank, &["--fail-on", "critical"]);
+    assert_eq!(code, 0, "{out}");
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn diff_passes_the_gate_when_nothing_got_worse() {
     );
     let (code, text) = diff(&old, &new, &["--fail-on-regression"]);
     assert_eq!(code, 0, "{text}");
-    assert!(text.contains("Overall score: 0 -> 33 (+33)"), "{text}");
+    assert!(text.contains("Overall score: 0 -> 14 (+14)"), "{text}");
     assert!(text.contains("Result: nothing got worse."));
 }
 

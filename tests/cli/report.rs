@@ -66,10 +66,26 @@ fn every_score_can_be_recomputed_from_its_inputs() {
             let lost = s["lost"].as_f64().unwrap();
             (100.0 * (1.0 - lost / possible)).round() as u64
         };
+        // Overall: the weighted mean of the domain scores, less the "do today" deduction.
+        let (mut sum, mut weights) = (0.0, 0.0);
+        for d in r["domains"].as_array().unwrap() {
+            let possible = d["possible"].as_f64().unwrap();
+            if possible > 0.0 {
+                let w = d["weight"].as_f64().unwrap();
+                sum += w * (1.0 - d["lost"].as_f64().unwrap() / possible);
+                weights += w;
+            }
+        }
+        let weighted = 100.0 * sum / weights;
+        let deduction = r["overall"]["do_today_deduction"].as_f64().unwrap();
         assert_eq!(
             r["overall"]["score"].as_u64().unwrap(),
-            recompute(&r["overall"]),
+            (weighted - deduction).max(0.0).round() as u64,
             "{file}"
+        );
+        assert_eq!(
+            r["overall"]["weighted"].as_f64().unwrap(),
+            (weighted * 10.0).round() / 10.0
         );
         let findings = r["findings"].as_array().unwrap();
         let lost: f64 = findings.iter().map(|f| f["lost"].as_f64().unwrap()).sum();
