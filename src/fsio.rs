@@ -41,11 +41,8 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
                  (`msp-risk report - < answers.yaml`) or name the file",
             )));
         }
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(read_err)?;
+        crate::guard::protect(path);
+        read_stdin_patiently(&mut bytes).map_err(read_err)?;
     } else {
         // Opened without blocking: opening a FIFO nobody writes to would otherwise wait
         // for ever. Regular files read the same either way.
@@ -113,6 +110,120 @@ fn read_patiently(mut from: impl Read, bytes: &mut Vec<u8>) -> std::io::Result<(
     }
 }
 
+/// Reads standard input to the end, up to [`MAX_INPUT_BYTES`] + 1 bytes, giving up after
+/// [`PIPE_IDLE_LIMIT`] without data. Standard input cannot be made non-blocking safely, so a
+/// thread reads it and the caller waits on a channel with a timeout (when the caller gives
+/// up, the process exits with the error, ending the thread).
+fn read_stdin_patiently(bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    std::thread::spawn(move || {
+        let mut input = std::io::stdin().lock().take(MAX_INPUT_BYTES + 1);
+        loop {
+            let mut buf = vec![0u8; 64 * 1024];
+            match input.read(&mut buf) {
+                Ok(0) => {
+                    let _ = tx.send(Ok(Vec::new()));
+                    return;
+                }
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.send(Ok(buf)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    loop {
+        match rx.recv_timeout(PIPE_IDLE_LIMIT) {
+            Ok(Ok(chunk)) if chunk.is_empty() => return Ok(()),
+            Ok(Ok(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(Err(e)) => return Err(e),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "nothing arrived on standard input for 30 seconds; gave up",
+                ))
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+    }
+}
+
+/// Puts several files in place together, all or none: each is flushed and synced, then the
+/// files they replace are kept aside (a hard link), then all are renamed into place; if any
+/// step fails, the renamed ones are put back as they were, and nothing is left behind.
+pub fn commit_all(files: Vec<AtomicFile>) -> Result<(), WriteError> {
+    let mut ready = Vec::with_capacity(files.len());
+    for file in files {
+        ready.push(file.prepare()?);
+    }
+    // Keep each existing target aside under a temporary name, so it can be put back.
+    let mut kept: Vec<Option<PathBuf>> = Vec::with_capacity(ready.len());
+    let undo_kept = |kept: &[Option<PathBuf>]| {
+        for k in kept.iter().flatten() {
+            let _ = std::fs::remove_file(k);
+        }
+    };
+    for r in &ready {
+        if !r.overwrite || std::fs::symlink_metadata(&r.path).is_err() {
+            kept.push(None);
+            continue;
+        }
+        let aside = folder_of(&r.path).join(format!(
+            "{TEMP_PREFIX}{}{TEMP_SUFFIX}",
+            &uuid::Uuid::new_v5(
+                &uuid::Uuid::NAMESPACE_OID,
+                r.tmp.path().as_os_str().as_encoded_bytes()
+            )
+            .simple()
+            .to_string()[..6]
+        ));
+        if let Err(cause) = std::fs::hard_link(&r.path, &aside) {
+            undo_kept(&kept);
+            return Err(WriteError {
+                path: r.path.display().to_string(),
+                cause,
+            });
+        }
+        kept.push(Some(aside));
+    }
+    let mut done: Vec<usize> = Vec::new();
+    let mut failure = None;
+    for (i, r) in ready.iter().enumerate() {
+        if let Err(e) = r.rename() {
+            failure = Some(e);
+            break;
+        }
+        done.push(i);
+    }
+    if let Some(e) = failure {
+        for i in done {
+            let r = &ready[i];
+            match &kept[i] {
+                Some(aside) => {
+                    let _ = std::fs::rename(aside, &r.path);
+                }
+                None => {
+                    let _ = std::fs::remove_file(&r.path);
+                }
+            }
+        }
+        undo_kept(&kept);
+        return Err(e);
+    }
+    undo_kept(&kept);
+    for r in &ready {
+        r.sync_folder();
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// renamed over the target, then the folder itself flushed. The result is mode 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
@@ -170,6 +281,9 @@ impl AtomicFile {
             .suffix(TEMP_SUFFIX)
             .tempfile_in(folder_of(path))
             .map_err(err)?;
+        // Locked while it is being written, so that a batch cleaning up temporary files left by
+        // killed runs (see `remove_stale_temporaries`) never removes a live one.
+        let _ = tmp.as_file().try_lock();
         pending.paths.push(tmp.path().to_path_buf());
         drop(pending);
         Ok(AtomicFile {
@@ -183,29 +297,64 @@ impl AtomicFile {
     /// Flushes and syncs the file, renames it into place (or, for a new file, fails with
     /// `AlreadyExists` rather than replace one), then syncs the folder.
     pub fn commit(self) -> Result<(), WriteError> {
+        let ready = self.prepare()?;
+        ready.rename()?;
+        ready.sync_folder();
+        Ok(())
+    }
+
+    /// Flushes and syncs the temporary file: everything but the rename.
+    fn prepare(self) -> Result<Ready, WriteError> {
         let err = |cause| WriteError {
             path: self.path.display().to_string(),
             cause,
         };
         let tmp = self.tmp.into_inner().map_err(|e| err(e.into_error()))?;
         tmp.as_file().sync_all().map_err(err)?;
+        Ok(Ready {
+            path: self.path,
+            tmp,
+            overwrite: self.overwrite,
+            _pending: self._pending,
+        })
+    }
+}
+
+/// A temporary file complete on disk, waiting to be renamed into place.
+struct Ready {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    overwrite: bool,
+    _pending: Pending,
+}
+
+impl Ready {
+    /// Renames the file into place (checking the target once more first). The temporary
+    /// name is gone afterwards; on failure the temporary file is removed when `self` drops.
+    fn rename(&self) -> Result<(), WriteError> {
+        let err = |cause| WriteError {
+            path: self.path.display().to_string(),
+            cause,
+        };
         // Checked again at the last moment: the target may have changed since `open`.
         crate::guard::check(&self.path).map_err(err)?;
         if self.overwrite {
-            tmp.persist(&self.path).map_err(|e| err(e.error))?;
+            std::fs::rename(self.tmp.path(), &self.path).map_err(err)
         } else {
-            tmp.persist_noclobber(&self.path)
-                .map_err(|e| err(e.error))?;
+            // A hard link never replaces an existing name; then the temporary name goes.
+            std::fs::hard_link(self.tmp.path(), &self.path).map_err(err)?;
+            let _ = std::fs::remove_file(self.tmp.path());
+            Ok(())
         }
+    }
+
+    /// Makes the rename itself durable. Failing to open the folder is not worth failing the
+    /// write for: the data is already safely on disk under its name.
+    fn sync_folder(&self) {
         #[cfg(unix)]
-        {
-            // Make the rename itself durable. Failing to open the folder is not worth
-            // failing the write for: the data is already safely on disk under its name.
-            if let Ok(d) = File::open(folder_of(&self.path)) {
-                let _ = d.sync_all();
-            }
+        if let Ok(d) = File::open(folder_of(&self.path)) {
+            let _ = d.sync_all();
         }
-        Ok(())
     }
 }
 
@@ -252,9 +401,8 @@ pub fn abandon_writes() {
     std::mem::forget(pending);
 }
 
-/// Removes temporary files of ours left in `dir` by a run that was killed outright. Only
-/// for a folder this run holds locked (see [`lock_folder`]), where no other run of ours is
-/// writing. Returns how many were removed.
+/// Removes temporary files of ours left in `dir` by a run that was killed outright: those no
+/// live writer holds locked. Returns how many were removed.
 pub fn remove_stale_temporaries(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -266,10 +414,12 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
         let ours = name.starts_with(TEMP_PREFIX)
             && name.ends_with(TEMP_SUFFIX)
             && name.len() == TEMP_PREFIX.len() + 6 + TEMP_SUFFIX.len();
-        if ours
+        // A temporary file being written is locked by its writer: only an unlocked one is
+        // stale.
+        let stale = ours
             && entry.file_type().is_ok_and(|t| t.is_file())
-            && std::fs::remove_file(entry.path()).is_ok()
-        {
+            && open_no_follow(&entry.path()).is_ok_and(|f| f.try_lock().is_ok());
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
             removed += 1;
         }
     }
@@ -479,6 +629,23 @@ impl FileLock {
     /// Replaces the file with `bytes` atomically (like [`write_atomic`]); the new version is
     /// locked before it takes the file's name, so the hold never lapses.
     pub fn replace(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        // The path must still name the file held: if it was moved, deleted or replaced
+        // (by a link, a FIFO, another interview's file), renaming over it would destroy
+        // someone else's file, or split the answers in two.
+        let still_ours = match (std::fs::symlink_metadata(&self.path), self.file.metadata()) {
+            (Ok(now), Ok(held)) => now.file_type().is_file() && same_identity(&now, &held),
+            _ => false,
+        };
+        if !still_ours {
+            return Err(WriteError {
+                path: self.path.display().to_string(),
+                cause: std::io::Error::other(
+                    "the answers file was moved, deleted or replaced while the interview was \
+                     using it, so nothing was saved over it; the answers given before are in the \
+                     moved file",
+                ),
+            });
+        }
         // Assigning drops the old version, releasing the lock on it only now.
         self.file = write_locked(&self.path, bytes, true)?;
         Ok(())
@@ -836,6 +1003,71 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let e = read_limited(dir.path()).unwrap_err();
         assert!(e.to_string().contains("folder"), "{e}");
+        Ok(())
+    }
+
+    #[test]
+    fn several_files_are_put_in_place_all_or_none() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let first = dir.path().join("first.txt");
+        let second = dir.path().join("second.txt");
+        std::fs::write(&first, "old first")?;
+        let mut a = AtomicFile::create(&first)?;
+        a.write_all(b"new first")?;
+        let mut b = AtomicFile::create(&second)?;
+        b.write_all(b"new second")?;
+        // The second target turns into a folder before the commit: its rename fails, and
+        // the first file, already renamed, is put back as it was.
+        std::fs::create_dir(&second)?;
+        assert!(commit_all(vec![a, b]).is_err());
+        assert_eq!(std::fs::read_to_string(&first)?, "old first");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        assert_eq!(names, ["first.txt", "second.txt"], "nothing left behind");
+        std::fs::remove_dir(&second)?;
+        let mut a = AtomicFile::create(&first)?;
+        a.write_all(b"new first")?;
+        let mut b = AtomicFile::create(&second)?;
+        b.write_all(b"new second")?;
+        commit_all(vec![a, b])?;
+        assert_eq!(std::fs::read_to_string(&first)?, "new first");
+        assert_eq!(std::fs::read_to_string(&second)?, "new second");
+        Ok(())
+    }
+
+    #[test]
+    fn stale_temporaries_go_but_live_ones_stay() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let stale = dir.path().join(".msp-risk-abcdef.tmp");
+        std::fs::write(&stale, "left by a killed run")?;
+        let live = AtomicFile::create(&dir.path().join("out.txt"))?;
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        assert!(!stale.exists());
+        live.commit()?;
+        assert!(dir.path().join("out.txt").is_file());
+        Ok(())
+    }
+
+    #[test]
+    fn a_held_file_moved_away_is_never_saved_over() -> TestResult {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("answers.yaml");
+        let Locked::Held { mut lock, .. } = lock(&path, b"first")? else {
+            return Err("not held".into());
+        };
+        std::fs::rename(&path, dir.path().join("moved.yaml"))?;
+        std::fs::write(&path, "another interview's answers")?;
+        assert!(lock.replace(b"second").is_err());
+        assert_eq!(
+            std::fs::read_to_string(&path)?,
+            "another interview's answers"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("moved.yaml"))?,
+            "first"
+        );
         Ok(())
     }
 }

@@ -35,16 +35,62 @@ fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
 /// Records that this run reads `path` (following symlinks: the file it reaches), so that no
 /// output may replace it. Paths that do not exist, and `-`, are ignored.
 pub fn protect(path: &Path) {
-    if is_stdio(path) {
-        return;
-    }
-    if let Some(id) = std::fs::metadata(path).ok().as_ref().and_then(identity) {
+    let meta = if is_stdio(path) {
+        // `-`, `/dev/stdin`: the file behind standard input, if it is one (`< a.yaml`).
+        stdin_metadata()
+    } else {
+        std::fs::metadata(path).ok()
+    };
+    if let Some(id) = meta.as_ref().and_then(identity) {
         PROTECTED
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id);
     }
 }
+
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+        std::fs::File::from(fd).metadata().ok()
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// Whether standard output is one of the files this run reads (`report a.yaml >> a.yaml`):
+/// then nothing may be written to it.
+pub fn stdout_is_an_input() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let meta = std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .and_then(|fd| std::fs::File::from(fd).metadata().ok());
+        match meta.as_ref().filter(|m| m.is_file()).and_then(identity) {
+            Some(id) => PROTECTED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(&id),
+            None => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// The message for [`stdout_is_an_input`].
+pub const STDOUT_IS_AN_INPUT: &str = "standard output is one of the files being read (an \
+     answers file or the bank); an output never replaces or extends an input: redirect it to \
+     another file";
 
 /// True when `path` names standard input or output rather than a file: `-`, `/dev/stdout`,
 /// `/dev/stdin` and their `/dev/fd` and `/proc/self/fd` spellings.
@@ -114,7 +160,32 @@ pub fn check(path: &Path) -> io::Result<()> {
             ));
         }
     }
+    if held_by_another(path) {
+        return Err(refuse(
+            "this file is in use by a running interview (or another msp-risk run); \
+             finish that first or choose another name",
+        ));
+    }
     Ok(())
+}
+
+/// Whether another process holds an exclusive lock on the file (an interview holds its
+/// answers file this way). Opened without following links or blocking.
+fn held_by_another(path: &Path) -> bool {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    match options.open(path) {
+        Ok(file) => matches!(
+            file.try_lock_shared(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ),
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]

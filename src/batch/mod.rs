@@ -78,6 +78,8 @@ pub struct Summary {
     pub problems: Vec<Problem>,
     /// Temporary files left in the output folder by a run that was killed, now removed.
     pub stale_removed: usize,
+    /// Why `portfolio.csv` could not be written, if it could not.
+    pub portfolio_error: Option<WriteError>,
 }
 
 struct Shared {
@@ -229,18 +231,22 @@ pub fn run(
         path: portfolio_csv.display().to_string(),
         cause,
     };
-    let mut csv = fsio::AtomicFile::create(&portfolio_csv)?;
-    csv.write_all(b"\xEF\xBB\xBF").map_err(out_err)?;
-    csv.write_all(PortfolioRow::CSV_HEADER.as_bytes())
-        .map_err(out_err)?;
-    csv.write_all(b"\r\n").map_err(out_err)?;
-    lines
-        .for_each(&mut |line| {
-            csv.write_all(line)?;
-            csv.write_all(b"\r\n")
-        })
-        .map_err(out_err)?;
-    csv.commit()?;
+    let write_summary = || -> Result<(), WriteError> {
+        let mut csv = fsio::AtomicFile::create(&portfolio_csv)?;
+        csv.write_all(b"\xEF\xBB\xBF").map_err(out_err)?;
+        csv.write_all(PortfolioRow::CSV_HEADER.as_bytes())
+            .map_err(out_err)?;
+        csv.write_all(b"\r\n").map_err(out_err)?;
+        lines
+            .for_each(&mut |line| {
+                csv.write_all(line)?;
+                csv.write_all(b"\r\n")
+            })
+            .map_err(out_err)?;
+        csv.commit()
+    };
+    // A summary that cannot be written is reported with everything else, not instead of it.
+    let portfolio_error = write_summary().err();
     worst.sort_by_key(|(k, i, _)| (*k, *i));
     worst.truncate(opts.keep_worst);
     invalid.sort_by_key(|(i, _, _)| *i);
@@ -249,9 +255,10 @@ pub fn run(
         invalid: invalid.into_iter().map(|(_, f, m)| (f, m)).collect(),
         worst: worst.into_iter().map(|(_, _, r)| r).collect(),
         portfolio_csv,
-        files_written: written + 1,
+        files_written: written + usize::from(portfolio_error.is_none()),
         problems,
         stale_removed,
+        portfolio_error,
     })
 }
 

@@ -73,6 +73,15 @@ const RESERVED: &[&str] = &[
     "lpt9",
 ];
 
+/// Whether Windows would take the name for a device (`con`, `COM1`, `lpt²`...) or it is the
+/// summary's.
+fn is_reserved(name: &str) -> bool {
+    let key = clash_key(name);
+    // NFKC turns superscript digits into digits, so `COM¹` is caught as `com1`; Windows
+    // also reserves COM0 and LPT0.
+    RESERVED.contains(&key.as_str()) || key == "com0" || key == "lpt0"
+}
+
 /// Kinds of folder entries, in the walk's external sort.
 const FILE: u8 = 0;
 const DIR: u8 = 1;
@@ -120,7 +129,7 @@ fn walk_inputs(args: &[PathBuf], visit: &mut dyn FnMut(Found<'_>)) {
     for arg in args {
         if arg.as_os_str() != "-" && arg.is_dir() {
             let mut found = 0usize;
-            walk(arg, arg, &mut |f| {
+            walk(arg, &mut |f| {
                 if matches!(f, Found::File(..)) {
                     found += 1;
                 }
@@ -144,19 +153,25 @@ fn walk_inputs(args: &[PathBuf], visit: &mut dyn FnMut(Found<'_>)) {
     }
 }
 
-fn walk(dir: &Path, root: &Path, visit: &mut dyn FnMut(Found<'_>)) {
-    let problem = |path: &Path, why: String, is_error: bool| {
-        Found::Problem(Problem {
-            path: shown(path),
-            why,
-            is_error,
-        })
-    };
+fn problem(path: &Path, why: String, is_error: bool) -> Found<'static> {
+    Found::Problem(Problem {
+        path: shown(path),
+        why,
+        is_error,
+    })
+}
+
+/// One folder's wanted entries (sub-folders and answers files, hidden ones skipped), sorted
+/// outside memory; `None` (after reporting why) when the folder cannot be listed.
+fn list(
+    dir: &Path,
+    visit: &mut dyn FnMut(Found<'_>),
+) -> Option<super::sorted::Merge<(Vec<u8>, u8)>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             visit(problem(dir, crate::diagnostic::describe_io(&e), true));
-            return;
+            return None;
         }
     };
     let mut sorted: ExternalSort<(Vec<u8>, u8)> = ExternalSort::new();
@@ -191,8 +206,8 @@ fn walk(dir: &Path, root: &Path, visit: &mut dyn FnMut(Found<'_>)) {
             }
         }
     }
-    let merged = match spill_failed.map_or_else(|| sorted.finish(), Err) {
-        Ok(m) => m,
+    match spill_failed.map_or_else(|| sorted.finish(), Err) {
+        Ok(m) => Some(m),
         Err(e) => {
             visit(problem(
                 dir,
@@ -202,20 +217,39 @@ fn walk(dir: &Path, root: &Path, visit: &mut dyn FnMut(Found<'_>)) {
                 ),
                 true,
             ));
-            return;
+            None
         }
-    };
-    for item in merged {
+    }
+}
+
+/// Depth first, in sorted order, with an explicit stack: a tree thousands of folders deep
+/// needs no deep call stack.
+fn walk(root: &Path, visit: &mut dyn FnMut(Found<'_>)) {
+    let mut stack = Vec::new();
+    if let Some(entries) = list(root, visit) {
+        stack.push((root.to_path_buf(), entries));
+    }
+    while let Some((dir, entries)) = stack.last_mut() {
+        let Some(item) = entries.next() else {
+            stack.pop();
+            continue;
+        };
         let (name, kind) = match item {
             Ok(i) => i,
             Err(e) => {
-                visit(problem(dir, crate::diagnostic::describe_io(&e), true));
-                return;
+                let dir = dir.clone();
+                stack.pop();
+                visit(problem(&dir, crate::diagnostic::describe_io(&e), true));
+                continue;
             }
         };
         let path = dir.join(from_bytes(name));
         match kind {
-            DIR => walk(&path, root, visit),
+            DIR => {
+                if let Some(entries) = list(&path, visit) {
+                    stack.push((path, entries));
+                }
+            }
             FILE => {
                 let relative = path.strip_prefix(root).unwrap_or(&path);
                 visit(Found::File(&path, relative, true));
@@ -266,10 +300,13 @@ pub(crate) fn flat_name(relative: &Path) -> String {
     }
 }
 
-/// The key two names clash on: case folded, so `Acme` and `acme` (one file on macOS and
-/// Windows) are told apart by number.
+/// The key two names clash on: canonically composed and case folded, so `Acme` and `acme`,
+/// or `é` written as one character or as `e` and an accent (one file on macOS and Windows),
+/// are told apart by number.
 fn clash_key(name: &str) -> String {
-    name.to_lowercase()
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name.nfkc().collect::<String>().to_lowercase();
+    folded.nfkc().collect()
 }
 
 fn name_hash(name: &str) -> u64 {
@@ -339,7 +376,7 @@ pub fn for_each_input(
             let mut name = flat_name(relative);
             if let Some(n) = suffixes.get(&index) {
                 name = format!("{name}~{n}");
-            } else if RESERVED.contains(&clash_key(&name).as_str()) {
+            } else if is_reserved(&name) {
                 name.push_str("~1");
             }
             index += 1;
@@ -403,6 +440,14 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), names.len());
         Ok(())
+    }
+
+    #[test]
+    fn names_clash_as_macos_and_windows_see_them() {
+        assert_eq!(clash_key("Caf\u{e9}"), clash_key("cafe\u{301}"));
+        assert_eq!(clash_key("\u{d55c}"), clash_key("\u{1112}\u{1161}\u{11ab}"));
+        assert!(is_reserved("COM\u{b9}") && is_reserved("lpt0") && is_reserved("Portfolio"));
+        assert!(!is_reserved("company"));
     }
 
     #[test]

@@ -15,6 +15,12 @@ mod table;
 
 pub use self::csv::CsvRenderer;
 pub use html::HtmlRenderer;
+
+/// Pretty JSON with every string made safe (no control or bidi character), for JSON the
+/// binary prints that is not a report (schemas).
+pub fn safe_json(value: &impl serde::Serialize) -> Result<String, RenderError> {
+    json::to_json(value)
+}
 pub use json::JsonRenderer;
 pub use junit::JunitRenderer;
 pub use markdown::MarkdownRenderer;

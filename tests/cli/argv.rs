@@ -64,7 +64,7 @@ const WORDS: &[&str] = &[
     "/dev/null",
     "/dev/stdout",
     ".",
-    "..",
+    "clients/..",
     "html,csv,json,junit,sarif,oscal,markdown,table",
     "critical",
     "high",

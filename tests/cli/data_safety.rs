@@ -548,3 +548,226 @@ fn output_format_messages_say_what_is_wrong() {
         stderr_of(&out)
     );
 }
+
+// ---- From the blind attack on the fixed build ---------------------------------------------
+
+fn stdin_from(path: &Path) -> std::process::Stdio {
+    std::process::Stdio::from(std::fs::File::open(path).unwrap())
+}
+
+#[test]
+fn an_answers_file_read_from_standard_input_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("s.yaml");
+    copy_sample(&a, MINIMAL);
+    let original = std::fs::read(&a).unwrap();
+    for args in [
+        &["report", "-", "--output", "md:s.yaml"][..],
+        &["report", "/dev/stdin", "--output", "md:s.yaml"],
+        &["ask-msp", "-", "--output", "s.yaml"],
+    ] {
+        let mut cmd = Std::new(assert_cmd::cargo::cargo_bin("msp-risk"));
+        let out = cmd
+            .args(["--today", crate::TODAY])
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(stdin_from(&a))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(std::fs::read(&a).unwrap(), original, "{args:?}");
+    }
+}
+
+#[test]
+fn standard_output_appended_to_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("s.yaml");
+    copy_sample(&a, MINIMAL);
+    let original = std::fs::read(&a).unwrap();
+    let append = std::fs::OpenOptions::new().append(true).open(&a).unwrap();
+    let out = Std::new(assert_cmd::cargo::cargo_bin("msp-risk"))
+        .args([
+            "--today",
+            crate::TODAY,
+            "report",
+            "s.yaml",
+            "--output",
+            "json:-",
+        ])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::from(append))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(&a).unwrap(), original);
+}
+
+#[test]
+fn the_same_output_under_two_spellings_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    std::os::unix::fs::symlink(".", dir.path().join("here")).unwrap();
+    for second in ["md:./same.out", "md:here/same.out"] {
+        let out = run_in(
+            dir.path(),
+            &[
+                "report",
+                "a.yaml",
+                "--output",
+                "json:same.out",
+                "--output",
+                second,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{second}: {}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("named twice"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+}
+
+/// A pipe whose reading end is already closed: writing to it fails with EPIPE.
+fn closed_pipe() -> std::process::Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    std::process::Stdio::from(writer)
+}
+
+#[test]
+fn a_closed_standard_output_never_loses_the_files_or_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    let bin = assert_cmd::cargo::cargo_bin("msp-risk");
+    let out = Std::new(&bin)
+        .args([
+            "--today",
+            crate::TODAY,
+            "report",
+            "a.yaml",
+            "--output",
+            "bp.md",
+            "--output",
+            "json:-",
+        ])
+        .current_dir(dir.path())
+        .stdout(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        dir.path().join("bp.md").is_file(),
+        "the file output is still written"
+    );
+    // Closed standard output and error in a batch and when writing files: no panic (134).
+    for args in [
+        &["report", "a.yaml", "--output-dir", "out", "--format", "md"][..],
+        &["report", "a.yaml", "--output", "x.md"],
+        &["template", "--output", "t.yaml"],
+    ] {
+        let out = Std::new(&bin)
+            .args(["--today", crate::TODAY])
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(closed_pipe())
+            .stderr(closed_pipe())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn a_silent_standard_input_pipe_never_hangs() {
+    let mut quiet = Std::new("sleep")
+        .arg("120")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pipe = quiet.stdout.take().unwrap();
+    let out = Std::new(assert_cmd::cargo::cargo_bin("msp-risk"))
+        .args(["report", "-"])
+        .stdin(std::process::Stdio::from(pipe))
+        .output()
+        .unwrap();
+    let _ = quiet.kill();
+    let _ = quiet.wait();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("30 seconds"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn echoed_arguments_and_custom_bank_text_never_reach_the_terminal_raw() {
+    let out = msp()
+        .args(["report", "--today", "2020\u{1b}[2J\u{202e}", "x.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+        "{err:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bank = std::fs::read_to_string(repo("tests/fixtures/banks/small.yaml")).unwrap();
+    let evil = bank.replacen(
+        "Are unused accounts switched off?",
+        "\"Evil \\u202e\\u0085\\u2028 question?\"",
+        1,
+    );
+    std::fs::write(dir.path().join("evil.yaml"), evil).unwrap();
+    let out = run_in(dir.path(), &["--bank", "evil.yaml", "schema", "answers"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(text.contains("Evil"), "the bank's title is in the schema");
+    assert!(
+        !text.contains('\u{202e}') && !text.contains('\u{85}') && !text.contains('\u{2028}'),
+        "{}: {}",
+        out.status,
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn a_summary_that_cannot_be_written_still_shows_every_client_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    copy_sample(&clients.join("b.yaml"), SOME);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::os::unix::fs::symlink("../victim", out_dir.join("a.md")).unwrap();
+    std::os::unix::fs::symlink("../victim", out_dir.join("portfolio.csv")).unwrap();
+    let out = batch(dir.path(), &["--format", "md"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("a.md") && err.contains("portfolio.csv"),
+        "{err}"
+    );
+    assert!(!dir.path().join("victim").exists());
+}
+
+#[test]
+fn a_very_deep_folder_tree_is_walked_without_a_deep_call_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = dir.path().join("clients");
+    for _ in 0..1500 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    copy_sample(&deep.join("a.yaml"), MINIMAL);
+    let out = run_in(dir.path(), &["check", "--fail-on", "critical", "clients"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let out = run_in(dir.path(), &["parse-floor", "clients"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("1 file(s) parsed"));
+}

@@ -2,6 +2,34 @@
 //! into an exit code. All terminal decisions (colour, width, today's date) are made here
 //! and in `settings.rs`; the library never sees clap or the terminal.
 
+// The standard printing macros panic when standard output or error is closed (a reader that
+// went away, `2>&-`): a finished run would then end as a crash, its exit code lost. These
+// shadow them for the whole binary and ignore such errors instead.
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! print {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+macro_rules! eprint {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod cli;
 mod commands;
 mod prompter;
@@ -56,7 +84,18 @@ fn main() -> ExitCode {
         .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
     {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => {
+            // clap echoes what was typed (a file name can hold escape sequences): the
+            // message is made safe for the terminal before it is printed.
+            let text = e.render().to_string();
+            let text = msp_risk::sanitize::terminal_text(&text);
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
     };
     if !matches!(cli.command, cli::Command::Interview(_)) {
         // Ctrl-C or SIGTERM while files are being written: remove the temporary files of

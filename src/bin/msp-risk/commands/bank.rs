@@ -62,6 +62,13 @@ pub fn run(cli: &Cli, cmd: &BankCommand) -> anyhow::Result<Exit> {
                 }
                 None => bank::BUILTIN_YAML.to_string(),
             };
+            // On a terminal, a custom bank's raw text could hold escape sequences: shown
+            // made safe; redirected or written to a file, it is copied as it is.
+            let text = if output.is_none() && is_terminal() {
+                msp_risk::sanitize::terminal_text(&text).into_owned()
+            } else {
+                text
+            };
             super::emit_new(&text, output.as_deref())?;
         }
     }

@@ -157,7 +157,20 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
         stop_now(&resume_hint);
     }
 
-    let outcome = engine.run(&mut prompter, &mut GuardedSink(sink))?;
+    let outcome = match engine.run(&mut prompter, &mut GuardedSink(sink)) {
+        Ok(o) => o,
+        Err(msp_risk::interview::InterviewError::Save(e)) => {
+            // The interview cannot go on, but nothing saved before is lost: say so, and how
+            // to carry on once the cause (a full disk...) is fixed.
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!(
+                "\nerror: {}\nThe last answer was not saved; every answer before it is.\n{resume_hint}",
+                terminal_line(&e.to_string())
+            );
+            return Ok(Exit::Error);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let _ = console::Term::stderr().show_cursor();
     match outcome {
         Outcome::Finished => {

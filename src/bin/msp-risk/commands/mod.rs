@@ -55,7 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
                 crate::cli::SchemaKind::Bank => msp_risk::schemas::bank(),
                 crate::cli::SchemaKind::Report => msp_risk::report::json_schema(),
             };
-            emit(&(serde_json::to_string_pretty(&schema)? + "\n"), None)?;
+            // A custom bank's text lands in the answers schema: no control or bidi character
+            // passes through.
+            emit(&msp_risk::render::safe_json(&schema)?, None)?;
             Ok(Exit::Success)
         }
         Command::Bank(cmd) => bank::run(&cli, cmd),
@@ -147,6 +149,9 @@ pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
     match target(output) {
         Some(path) => Ok(msp_risk::fsio::write_atomic(path, text.as_bytes())?),
         None => {
+            if msp_risk::guard::stdout_is_an_input() {
+                anyhow::bail!("{}", msp_risk::guard::STDOUT_IS_AN_INPUT);
+            }
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
             out.flush()?;

@@ -46,6 +46,9 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
             );
         }
     }
+    if outputs.iter().any(|(_, p)| p.is_none()) && msp_risk::guard::stdout_is_an_input() {
+        bail!("{}", msp_risk::guard::STDOUT_IS_AN_INPUT);
+    }
     // Every file output is opened now (a temporary file beside it) and renamed into place
     // only when all are complete: several outputs are written all, or none.
     let mut sinks = Vec::new();
@@ -63,6 +66,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
             path: path.clone(),
             renderer: format.renderer(options),
             file,
+            closed: false,
             rows: if several {
                 Some(msp_risk::batch::RankedLines::new()?)
             } else {
@@ -119,15 +123,21 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
             sink.write(&text)?;
         }
     }
+    let mut files = Vec::new();
+    let mut written = Vec::new();
     for sink in sinks {
-        if let (Some(file), Some(path)) = (sink.file, &sink.path) {
-            file.commit()?;
-            eprintln!(
-                "Wrote {} ({})",
-                terminal_line(&path.display().to_string()),
-                sink.format.name()
-            );
+        if let (Some(file), Some(path)) = (sink.file, sink.path) {
+            files.push(file);
+            written.push((path, sink.format));
         }
+    }
+    msp_risk::fsio::commit_all(files)?;
+    for (path, format) in written {
+        eprintln!(
+            "Wrote {} ({})",
+            terminal_line(&path.display().to_string()),
+            format.name()
+        );
     }
     Ok(if invalid.is_empty() {
         Exit::Success
@@ -142,6 +152,9 @@ struct Sink {
     path: Option<PathBuf>,
     renderer: Box<dyn msp_risk::render::Renderer>,
     file: Option<msp_risk::fsio::AtomicFile>,
+    /// Standard output was closed by the reader (`| head`): stop writing there, but still
+    /// write the files.
+    closed: bool,
     /// The portfolio rows, when there are several reports.
     rows: Option<msp_risk::batch::RankedLines>,
 }
@@ -159,10 +172,16 @@ impl Sink {
                 }
                 .into()
             }),
+            None if self.closed => Ok(()),
             None => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(text.as_bytes())?;
-                Ok(out.flush()?)
+                match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                        self.closed = true;
+                        Ok(())
+                    }
+                    other => Ok(other?),
+                }
             }
         }
     }
@@ -284,15 +303,23 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> 
                 );
             }
         }
-        if out
-            .iter()
-            .any(|(_, p)| p.as_deref() == Some(path.as_path()))
-        {
-            bail!("`{shown}` is named twice as an output");
+        let same = |p: &PathBuf| p == &path || same_place(p, &path);
+        if out.iter().any(|(_, p)| p.as_ref().is_some_and(same)) {
+            bail!("`{shown}` is named twice as an output (two names for one file)");
         }
         out.push((format, Some(path)));
     }
     Ok(out)
+}
+
+/// Whether two output paths name the same place: the same folder (by identity, so `.`, a
+/// symlinked folder or `a/..` are seen through) and the same file name.
+fn same_place(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let folder = |p: &std::path::Path| {
+        let parent = p.parent().filter(|q| !q.as_os_str().is_empty());
+        std::fs::canonicalize(parent.unwrap_or(std::path::Path::new(".")))
+    };
+    a.file_name() == b.file_name() && matches!((folder(a), folder(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 /// Batch mode: every client's reports and the portfolio summary into one folder.
@@ -356,6 +383,9 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
         // The problem already names the file and line.
         let _ = file;
         eprintln!("error: {}", terminal_line(problem));
+    }
+    if let Some(e) = &summary.portfolio_error {
+        eprintln!("error: {}", terminal_line(&e.to_string()));
     }
     if !args.quiet {
         let table =
