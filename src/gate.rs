@@ -40,6 +40,14 @@ pub fn evaluate(report: &Report, policy: &Policy) -> Verdict {
             policy.fail_on.id()
         ));
     }
+    // A blank counts like "I don't know": skipping a question never passes the gate.
+    let blank = report.counts.unanswered_by_risk.at_or_above(policy.fail_on);
+    if blank > 0 {
+        reasons.push(format!(
+            "{blank} unanswered question(s) at risk level {} or above (a blank counts like \"I don't know\")",
+            policy.fail_on.id()
+        ));
+    }
     let mut expired = 0;
     for f in &report.findings {
         let is_expired = matches!(&f.acceptance, Some(a) if a.status == AcceptanceStatus::Expired);

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::bank::{Consequence, Gap, Reference, Severity, WhoActs};
+use crate::bank::{Consequence, Gap, Priority, Reference, Severity, WhoActs};
 
 /// Version of this structure, bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The JSON Schema (draft-07) of the JSON report, generated from these types so it cannot
 /// drift from the output.
@@ -42,12 +42,20 @@ pub struct Report {
     pub bank: BankInfo,
     /// The bank the answers file says it was written for (`id@version`).
     pub answers_bank: String,
-    /// The overall score, over every scored question.
-    pub overall: Score,
-    /// The overall rating, from the score and any open critical finding.
+    /// The overall score, the range the answers still to verify leave open, and how it was
+    /// computed.
+    pub overall: Overall,
+    /// The overall rating: the band of the score, or "incomplete" when too few questions
+    /// are answered.
     pub rating: Rating,
     /// Counts of questions, answers and findings.
     pub counts: Counts,
+    /// What to do first: the open, confirmed findings grouped into at most ten actions,
+    /// most urgent first.
+    pub plan: Vec<PlanAction>,
+    /// Questions for the MSP: the open "I don't know" findings, as question ids in rank
+    /// order (`msp-risk ask-msp` writes them as a letter).
+    pub verify: Vec<String>,
     /// One score per domain, in bank order.
     pub domains: Vec<DomainScore>,
     /// Every gap, ranked: open findings first, worst first.
@@ -173,39 +181,108 @@ impl Score {
     }
 }
 
+/// The overall score (see `docs/scoring.md`): the weighted mean of the domain scores, less
+/// the "do today" deduction, with every answer still to verify ("I don't know", or blank)
+/// counted as a gap; and the best case, were they all verified as in place.
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
+pub struct Overall {
+    /// 0–100 (`None` when no question is scored), every answer to verify counted as a gap.
+    pub score: Option<u32>,
+    /// The score if every answer still to verify turned out in place: the top of the range.
+    pub best_case: Option<u32>,
+    /// Answers still to verify: "I don't know" plus applicable questions left blank.
+    pub to_verify: u32,
+    /// The weighted mean of the domain scores (0–100, one decimal), before the deduction.
+    pub weighted: Option<f64>,
+    /// Points taken off for open "do today" gaps (10 each, 5 for a partial gap).
+    pub do_today_deduction: f64,
+    /// Share of the applicable questions answered, in percent ("I don't know" counts).
+    pub completeness_percent: u32,
+    /// True when at least 80 % are answered; otherwise the rating is "incomplete".
+    pub complete: bool,
+    /// Sum of the weights of the answered, scored questions (for reference).
+    pub possible: u32,
+    /// Sum over them of weight × gap.
+    pub lost: f64,
+    /// How many answered questions were scored.
+    pub scored_questions: u32,
+}
+
+/// One action of the plan: a fix that closes several findings with one root cause.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PlanAction {
+    /// 1 is the most urgent.
+    pub rank: u32,
+    /// The bank's action id (or the question id in lower case for a question without one).
+    pub id: String,
+    /// What to do.
+    pub title: Arc<str>,
+    /// Who acts.
+    pub owner: WhoActs,
+    /// Why it matters.
+    pub why: Arc<str>,
+    /// The highest risk level among its findings.
+    pub risk: Severity,
+    /// The most urgent priority class among its findings.
+    pub priority: Priority,
+    /// The findings it closes, as question ids in rank order.
+    pub findings: Vec<String>,
+    /// Points the overall score would gain with all of them closed.
+    pub score_gain: u32,
+    /// Bank order, the last tie-break.
+    #[serde(skip)]
+    pub order: usize,
+}
+
 /// The overall judgement, in words.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
-    /// Score under 50.
+    /// Score under 40.
     Poor,
-    /// Score 50–69, or any open critical finding.
+    /// Score 40–59.
     Weak,
-    /// Score 70–84.
+    /// Score 60–74.
     Fair,
-    /// Score 85 or more and no open critical finding.
+    /// Score 75–89.
+    Good,
+    /// Score 90 or more.
     Strong,
+    /// Fewer than 80 % of the questions that apply are answered: no band yet.
+    Incomplete,
     /// Nothing answered yet.
     NotAssessed,
 }
 
+/// The rating bands: the lowest score of each band, best first. The word is a function of
+/// the number alone, so they never contradict each other.
+pub const RATING_BANDS: &[(u32, Rating)] = &[
+    (90, Rating::Strong),
+    (75, Rating::Good),
+    (60, Rating::Fair),
+    (40, Rating::Weak),
+    (0, Rating::Poor),
+];
+
 impl Rating {
-    /// The band of a score, capped at `Weak` when a critical finding is open.
-    pub fn from_score(score: Option<u32>, open_critical: bool) -> Rating {
-        let band = match score {
-            None => return Rating::NotAssessed,
-            Some(s) if s >= 85 => Rating::Strong,
-            Some(s) if s >= 70 => Rating::Fair,
-            Some(s) if s >= 50 => Rating::Weak,
-            Some(_) => Rating::Poor,
+    /// The band of a score.
+    pub fn from_score(score: Option<u32>) -> Rating {
+        let Some(score) = score else {
+            return Rating::NotAssessed;
         };
-        if open_critical {
-            band.min(Rating::Weak)
-        } else {
-            band
-        }
+        RATING_BANDS
+            .iter()
+            .find(|(low, _)| score >= *low)
+            .map_or(Rating::Poor, |(_, r)| *r)
+    }
+
+    /// The band's position, worst first (Poor 0 ... Strong 4); `None` for "incomplete" and
+    /// "not assessed".
+    pub fn band(self) -> Option<usize> {
+        let i = RATING_BANDS.iter().position(|(_, r)| *r == self)?;
+        Some(RATING_BANDS.len() - 1 - i)
     }
 
     /// The word people see.
@@ -214,7 +291,9 @@ impl Rating {
             Rating::Poor => "Poor",
             Rating::Weak => "Weak",
             Rating::Fair => "Fair",
+            Rating::Good => "Good",
             Rating::Strong => "Strong",
+            Rating::Incomplete => "Incomplete",
             Rating::NotAssessed => "Not assessed",
         }
     }
@@ -237,8 +316,13 @@ pub struct Counts {
     pub not_applicable: u32,
     /// All findings, accepted ones included.
     pub findings: u32,
-    /// Open findings (not accepted, or accepted but expired) by risk level.
+    /// Open findings (not accepted, or accepted but expired) by risk level, "I don't know"
+    /// ones included (until checked, assume the gap is real).
     pub open_by_risk: Levels,
+    /// Of those, the ones still to verify ("I don't know"), by risk level.
+    pub unverified_by_risk: Levels,
+    /// Applicable questions left blank, by severity (scored like "I don't know").
+    pub unanswered_by_risk: Levels,
     /// Findings whose risk is accepted and not expired.
     pub accepted: u32,
     /// Findings whose acceptance has expired (they count as open).
@@ -296,7 +380,9 @@ pub struct DomainScore {
     pub id: String,
     /// Domain title.
     pub title: Arc<str>,
-    /// Its score and inputs.
+    /// Its weight in the overall score.
+    pub weight: u32,
+    /// Its score and inputs (blanks and "I don't know" count as gaps).
     #[serde(flatten)]
     pub score: Score,
     /// Findings in this domain (accepted included).
@@ -341,8 +427,16 @@ pub struct Finding {
     pub unverified: bool,
     /// What to do.
     pub recommendation: Arc<str>,
-    /// Who usually acts.
+    /// Who acts: "You: ask your MSP" for every "I don't know".
     pub who_acts: WhoActs,
+    /// Its priority class, the order within a risk level.
+    pub priority: Priority,
+    /// The plan action that closes it, if the bank groups it under one.
+    pub action: Option<String>,
+    /// Its domain's weight (a tie-break in the ranking).
+    pub domain_weight: u32,
+    /// The question as put to the MSP, for the "questions for your MSP" list.
+    pub msp_question: Option<String>,
     /// What the gap can lead to.
     pub consequences: Vec<Consequence>,
     /// Where the guidance says so.
@@ -479,7 +573,7 @@ impl ResponsibilityStatus {
 pub struct TierAssessment {
     /// The tier.
     pub tier: Tier,
-    /// Share of indicator credit earned, 0–100, over answered indicators.
+    /// Share of indicator credit earned, 0–100, over every applicable indicator.
     pub credit_percent: Option<u32>,
     /// Indicators that apply.
     pub indicators_applicable: u32,

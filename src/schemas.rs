@@ -7,7 +7,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::bank::{Bank, Consequence, Evidence, Gap, Kind, Severity, WhoActs};
+use crate::bank::{Bank, Consequence, Evidence, Gap, Kind, Priority, Severity, WhoActs};
 
 const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
 
@@ -87,6 +87,11 @@ fn words<T: Copy>(all: &[T], id: fn(T) -> &'static str) -> Value {
 /// The schema of a questionnaire bank.
 pub fn bank() -> Value {
     let text = json!({"type": "string", "minLength": 1});
+    // `both` is the 1.0 word, still read (as you_ask_msp).
+    let mut who_acts = words(WhoActs::ALL, WhoActs::id);
+    if let Value::Array(a) = &mut who_acts {
+        a.push(json!("both"));
+    }
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "msp-risk questionnaire bank",
@@ -102,12 +107,17 @@ pub fn bank() -> Value {
                 "type": "object", "required": ["id", "title"], "additionalProperties": false,
                 "properties": {"id": text, "title": text, "publisher": {"type": "string"}, "published": {"type": "string"}, "url": {"type": "string"}}
             }},
+            "actions": {"type": "array", "items": {
+                "type": "object", "required": ["id", "title", "owner"], "additionalProperties": false,
+                "properties": {"id": {"type": "string", "pattern": "^[a-z0-9-]+$"}, "title": text, "owner": {"enum": who_acts.clone()}, "why": {"type": "string"}}
+            }},
             "domains": {"type": "array", "minItems": 1, "items": {
                 "type": "object", "required": ["id", "title", "questions"], "additionalProperties": false,
                 "properties": {
                     "id": {"type": "string", "pattern": "^[A-Z]{2,5}$"},
                     "title": text,
                     "description": {"type": "string"},
+                    "weight": {"type": "integer", "minimum": 1, "maximum": 100},
                     "questions": {"type": "array", "minItems": 1, "items": {
                         "type": "object",
                         "required": ["id", "kind", "text", "why", "finding", "severity", "consequences", "recommendation", "who_acts", "references"],
@@ -117,8 +127,11 @@ pub fn bank() -> Value {
                             "kind": {"enum": words(Kind::ALL, Kind::id)},
                             "text": text, "why": text, "finding": text, "recommendation": text,
                             "severity": {"enum": words(Severity::ALL, Severity::id)},
+                            "severity_reason": text,
+                            "priority": {"enum": words(Priority::ALL, Priority::id)},
+                            "action": {"type": "string", "pattern": "^[a-z0-9-]+$"},
                             "consequences": {"type": "array", "minItems": 1, "uniqueItems": true, "items": {"enum": words(Consequence::ALL, Consequence::id)}},
-                            "who_acts": {"enum": words(WhoActs::ALL, WhoActs::id)},
+                            "who_acts": {"enum": who_acts},
                             "references": {"type": "array", "minItems": 1, "items": {
                                 "type": "object", "required": ["source", "section", "evidence"], "additionalProperties": false,
                                 "properties": {"source": text, "section": text, "evidence": {"enum": words(Evidence::ALL, Evidence::id)}, "digest": {"type": "string"}}

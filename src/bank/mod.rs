@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use builtin::{builtin, BUILTIN_NAME, BUILTIN_YAML};
-pub use vocab::{Consequence, Evidence, Gap, Kind, Owner, Severity, WhoActs, YesNo};
+pub use vocab::{Consequence, Evidence, Gap, Kind, Owner, Priority, Severity, WhoActs, YesNo};
 
 use crate::diagnostic::{LoadError, Pos};
 
@@ -31,6 +31,8 @@ pub struct Bank {
     pub description: String,
     /// The documents questions cite.
     pub sources: Vec<Source>,
+    /// The fixes findings are grouped under, so a report can lead with a few actions.
+    pub actions: Vec<Action>,
     /// Domains in interview order.
     pub domains: Vec<Domain>,
     /// Every question in interview order (domain by domain).
@@ -53,6 +55,20 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+/// One fix that closes the gaps of several questions with one root cause, such as "Put a
+/// responsibility table in the contract".
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// Stable id, kebab-case.
+    pub id: String,
+    /// What to do, as an imperative title.
+    pub title: Arc<str>,
+    /// Who acts.
+    pub owner: WhoActs,
+    /// Why it matters, in a sentence or two.
+    pub why: Arc<str>,
+}
+
 /// A group of questions about one topic.
 #[derive(Debug, Clone)]
 pub struct Domain {
@@ -62,6 +78,9 @@ pub struct Domain {
     pub title: Arc<str>,
     /// Shown when the interview enters the domain.
     pub description: String,
+    /// How much the domain counts in the overall score (an expert's view of what matters
+    /// for an MSP customer; 5 when the bank does not say).
+    pub weight: u32,
     /// Indexes into [`Bank::questions`].
     pub questions: Vec<usize>,
 }
@@ -83,6 +102,15 @@ pub struct Question {
     pub finding: Arc<str>,
     /// How bad a full gap is.
     pub severity: Severity,
+    /// Why the severity is what it is, in a line.
+    pub severity_reason: Option<String>,
+    /// Order among findings of the same risk level ([`Priority::Hygiene`] when not given).
+    pub priority: Priority,
+    /// The index in [`Bank::actions`] of the action that closes this gap; `None` makes the
+    /// question an action of its own.
+    pub action: Option<usize>,
+    /// The action id as written, resolved into `action` when the bank is loaded.
+    pub action_id: Option<String>,
     /// What a gap can lead to.
     pub consequences: Vec<Consequence>,
     /// What to do about a gap.

@@ -13,10 +13,12 @@ const BANK_KEYS: &[&str] = &[
     "title",
     "description",
     "sources",
+    "actions",
     "domains",
 ];
+const ACTION_KEYS: &[&str] = &["id", "title", "owner", "why"];
 const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "published", "url"];
-const DOMAIN_KEYS: &[&str] = &["id", "title", "description", "questions"];
+const DOMAIN_KEYS: &[&str] = &["id", "title", "description", "weight", "questions"];
 const QUESTION_KEYS: &[&str] = &[
     "id",
     "kind",
@@ -24,6 +26,9 @@ const QUESTION_KEYS: &[&str] = &[
     "why",
     "finding",
     "severity",
+    "severity_reason",
+    "priority",
+    "action",
     "consequences",
     "recommendation",
     "who_acts",
@@ -51,6 +56,7 @@ pub(super) fn bank(root: &Node, file: &str) -> Result<Bank, LoadError> {
         title: String::new(),
         description: String::new(),
         sources: Vec::new(),
+        actions: Vec::new(),
         domains: Vec::new(),
         questions: Vec::new(),
         index: HashMap::new(),
@@ -69,6 +75,14 @@ pub(super) fn bank(root: &Node, file: &str) -> Result<Bank, LoadError> {
                 if let Some(s) = source(node, &mut ctx) {
                     spans.sources.push(node.pos);
                     bank.sources.push(s);
+                }
+            }
+        }
+        if let Some(list) = f.get("actions").and_then(|n| n.list(&mut ctx, "`actions`")) {
+            for node in list {
+                if let Some(a) = action(node, &mut ctx) {
+                    spans.actions.push(node.pos);
+                    bank.actions.push(a);
                 }
             }
         }
@@ -107,6 +121,25 @@ fn source(node: &Node, ctx: &mut Ctx) -> Option<Source> {
     Some(s)
 }
 
+fn action(node: &Node, ctx: &mut Ctx) -> Option<Action> {
+    let mut f = node.fields(ctx, "an action")?;
+    let id = f.text(ctx, "id").unwrap_or_default();
+    let what = format!("action {id}");
+    let mut f = f.renamed(&what);
+    let a = Action {
+        title: f.text(ctx, "title").unwrap_or_default().into(),
+        owner: vocab_field(&mut f, ctx, "owner", WhoActs::parse_compat, WhoActs::ids)
+            .unwrap_or(WhoActs::You),
+        why: f.text_opt(ctx, "why").unwrap_or_default().into(),
+        id,
+    };
+    f.finish(ctx, ACTION_KEYS);
+    Some(a)
+}
+
+/// The weight a domain gets when the bank does not give one.
+pub const DEFAULT_DOMAIN_WEIGHT: u32 = 5;
+
 fn domain(node: &Node, ctx: &mut Ctx, bank: &mut Bank, spans: &mut Spans) {
     let Some(mut f) = node.fields(ctx, "a domain") else {
         return;
@@ -117,9 +150,26 @@ fn domain(node: &Node, ctx: &mut Ctx, bank: &mut Bank, spans: &mut Spans) {
     let mut d = Domain {
         title: f.text(ctx, "title").unwrap_or_default().into(),
         description: f.text_opt(ctx, "description").unwrap_or_default(),
+        weight: DEFAULT_DOMAIN_WEIGHT,
         questions: Vec::new(),
         id,
     };
+    if let Some(n) = f.get("weight") {
+        match n
+            .text_opt(ctx, "`weight`")
+            .and_then(|w| w.parse::<u32>().ok())
+        {
+            Some(w) if (1..=100).contains(&w) => d.weight = w,
+            _ => ctx.error(
+                n.pos,
+                "unknown-value",
+                format!(
+                    "`weight` of domain {} must be a whole number from 1 to 100",
+                    d.id
+                ),
+            ),
+        }
+    }
     spans.domains.push(node.pos);
     let what = format!("`questions` of domain {}", d.id);
     if let Some(list) = f.require(ctx, "questions").and_then(|n| n.list(ctx, &what)) {
@@ -157,8 +207,18 @@ fn question(
     let kind = vocab_field(&mut f, ctx, "kind", Kind::parse, Kind::ids).unwrap_or(Kind::YesNo);
     let severity = vocab_field(&mut f, ctx, "severity", Severity::parse, Severity::ids)
         .unwrap_or(Severity::Low);
-    let who_acts =
-        vocab_field(&mut f, ctx, "who_acts", WhoActs::parse, WhoActs::ids).unwrap_or(WhoActs::You);
+    let who_acts = vocab_field(&mut f, ctx, "who_acts", WhoActs::parse_compat, WhoActs::ids)
+        .unwrap_or(WhoActs::You);
+    let priority = if f.get("priority").is_some() {
+        vocab_field(&mut f, ctx, "priority", Priority::parse, Priority::ids)
+            .unwrap_or(Priority::Hygiene)
+    } else {
+        Priority::Hygiene
+    };
+    let action_id = f.get("action").and_then(|n| {
+        spans.action = n.pos;
+        n.text_opt(ctx, &format!("`action` of {what}"))
+    });
 
     let mut consequences = Vec::new();
     if let Some(n) = f.require(ctx, "consequences") {
@@ -244,6 +304,10 @@ fn question(
         why: f.text(ctx, "why").unwrap_or_default().into(),
         finding: f.text(ctx, "finding").unwrap_or_default().into(),
         severity,
+        severity_reason: f.text_opt(ctx, "severity_reason"),
+        priority,
+        action: None,
+        action_id,
         consequences,
         recommendation: f.text(ctx, "recommendation").unwrap_or_default().into(),
         who_acts,

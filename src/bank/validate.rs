@@ -12,6 +12,7 @@ use crate::tree::Ctx;
 pub(super) struct Spans {
     pub bank_id: Pos,
     pub sources: Vec<Pos>,
+    pub actions: Vec<Pos>,
     pub domains: Vec<Pos>,
     pub questions: Vec<QuestionSpans>,
 }
@@ -22,6 +23,7 @@ pub(super) struct QuestionSpans {
     pub id: Pos,
     pub when: Pos,
     pub confirmed_by: Pos,
+    pub action: Pos,
     pub options: Pos,
     pub option_items: Vec<Pos>,
     pub references: Vec<Pos>,
@@ -80,6 +82,75 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
                 format!(
                     "source id `{}` is used twice; give each source its own id",
                     s.id
+                ),
+            );
+        }
+    }
+
+    let mut action_ids = HashMap::new();
+    for (i, (a, pos)) in bank.actions.iter().zip(&spans.actions).enumerate() {
+        let kebab = !a.id.is_empty()
+            && a.id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !kebab {
+            ctx.error(
+                *pos,
+                "invalid-id",
+                format!(
+                    "action id `{}` should use lower-case letters, digits and `-`, like contract-responsibilities",
+                    crate::sanitize::ellipsize(&a.id, 30)
+                ),
+            );
+        }
+        if action_ids.insert(a.id.clone(), i).is_some() {
+            ctx.error(
+                *pos,
+                "duplicate-id",
+                format!(
+                    "action id `{}` is used twice; give each action its own id",
+                    a.id
+                ),
+            );
+        }
+        if a.title.trim().is_empty() {
+            ctx.error(
+                *pos,
+                "missing-field",
+                format!("action {} needs a `title`", a.id),
+            );
+        }
+    }
+    for (q, s) in bank.questions.iter_mut().zip(&spans.questions) {
+        if let Some(id) = &q.action_id {
+            match action_ids.get(id) {
+                Some(i) => q.action = Some(*i),
+                None => ctx.error(
+                    s.action,
+                    "unknown-action",
+                    format!(
+                        "question {} names action `{}`, which is not listed under `actions`",
+                        q.id,
+                        crate::sanitize::ellipsize(id, 40)
+                    ),
+                ),
+            }
+        }
+    }
+    let mut used = vec![false; bank.actions.len()];
+    for q in &bank.questions {
+        if let Some(i) = q.action {
+            used[i] = true;
+        }
+    }
+    for ((a, pos), used) in bank.actions.iter().zip(&spans.actions).zip(used) {
+        if !used {
+            ctx.error(
+                *pos,
+                "unused-action",
+                format!(
+                    "no question names action {}; give it questions or remove it",
+                    a.id
                 ),
             );
         }

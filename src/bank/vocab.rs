@@ -111,14 +111,45 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Who usually acts on a gap.
+    /// Who acts on a gap, concretely: the owner, the MSP, or the owner asking the MSP.
     WhoActs {
-        /// The business itself.
+        /// The business itself: decide, name a person, write a plan.
         You = "you", "You";
-        /// The managed service provider.
-        Msp = "msp", "MSP";
-        /// Both together.
-        Both = "both", "Both";
+        /// The MSP does the work (configure, patch, close a port).
+        Msp = "msp", "Your MSP";
+        /// The owner has to ask or require it of the MSP: a contract change, evidence, a
+        /// confirmation.
+        YouAskMsp = "you_ask_msp", "You: ask your MSP";
+    }
+}
+
+impl WhoActs {
+    /// Reads a `who_acts` word; `both`, the 1.0 word for "both act", reads as
+    /// [`WhoActs::YouAskMsp`] (the owner has to get the MSP to act).
+    pub fn parse_compat(s: &str) -> Option<WhoActs> {
+        match s {
+            "both" => Some(WhoActs::YouAskMsp),
+            _ => WhoActs::parse(s),
+        }
+    }
+}
+
+vocabulary! {
+    /// Within a risk level, which findings come first: CISA's "do today" actions for MSP
+    /// customers, then the routes attackers use through MSPs, then recovery, governance and
+    /// the rest. Declared in that order (earlier is more urgent).
+    Priority {
+        /// CISA's "do today" actions for MSP customers (AA22-131A; the Kaseya customer
+        /// lessons).
+        DoToday = "do_today", "Do today (CISA)";
+        /// A route attackers use through MSPs.
+        AttackRoute = "attack_route", "Attack route";
+        /// Detect, respond and recover.
+        Recovery = "recovery", "Recovery";
+        /// Who owns the risk, the contract, oversight.
+        Governance = "governance", "Governance";
+        /// Everything else.
+        Hygiene = "hygiene", "Hygiene";
     }
 }
 

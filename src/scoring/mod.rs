@@ -49,8 +49,78 @@ pub fn summary_row(
     crate::portfolio::row(&score_with(bank, answers, today, false))
 }
 
+/// Points one open "do today" gap takes off the overall score (half for a partial gap):
+/// CISA asks MSP customers to do these today, so a business that has not is not "good",
+/// whatever else it does.
+pub const DO_TODAY_POINTS: f64 = 10.0;
+
+/// Below this share (percent) of the applicable questions answered ("I don't know" counts
+/// as an answer), the rating reads "incomplete" instead of a band.
+pub const COMPLETE_PERCENT: u32 = 80;
+
+/// The action plan shows at most this many actions.
+pub const PLAN_MAX: usize = 10;
+
+/// One scored question: what the overall score is computed from.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    question: usize,
+    domain: usize,
+    weight: u32,
+    /// The gap as scored: "I don't know" and blanks count as full gaps.
+    gap: f64,
+    /// The gap if every answer still to verify turned out "yes".
+    best: f64,
+    do_today: bool,
+}
+
+/// The overall score of `items` (0–100, unrounded), with the gaps of the questions for which
+/// `closed` is true set to none, and every to-verify answer taken as a gap (`best: false`)
+/// or as met (`best: true`). Returns (score, weighted mean before the do-today deduction,
+/// the deduction).
+fn overall_of(
+    bank: &Bank,
+    items: &[Item],
+    closed: &dyn Fn(usize) -> bool,
+    best: bool,
+) -> Option<(f64, f64, f64)> {
+    let mut possible = vec![0u32; bank.domains.len()];
+    let mut lost = vec![0f64; bank.domains.len()];
+    let mut deduction = 0.0;
+    for it in items {
+        let gap = if closed(it.question) {
+            0.0
+        } else if best {
+            it.best
+        } else {
+            it.gap
+        };
+        possible[it.domain] += it.weight;
+        lost[it.domain] += f64::from(it.weight) * gap;
+        if it.do_today {
+            deduction += DO_TODAY_POINTS * gap;
+        }
+    }
+    let (mut sum, mut weights) = (0.0, 0.0);
+    for (d, domain) in bank.domains.iter().enumerate() {
+        if possible[d] > 0 {
+            let w = f64::from(domain.weight);
+            sum += w * (1.0 - lost[d] / f64::from(possible[d]));
+            weights += w;
+        }
+    }
+    (weights > 0.0).then(|| {
+        let weighted = 100.0 * sum / weights;
+        ((weighted - deduction).max(0.0), weighted, deduction)
+    })
+}
+
+fn round_score(x: f64) -> u32 {
+    x.round().clamp(0.0, 100.0) as u32
+}
+
 /// `detail: false` leaves out what only the full report shows (each finding and question,
-/// notes, unanswered list, responsibilities); every count and score is the same.
+/// notes, unanswered list, responsibilities, the plan); every count and score is the same.
 fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool) -> Report {
     let records: HashMap<&str, &AnswerRecord> = answers
         .answers
@@ -58,7 +128,10 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         .map(|r| (r.question.as_str(), r))
         .collect();
     let answer_of = |id: &str| records.get(id).and_then(|r| r.answer.as_ref());
-    let applies = applicable(bank, answer_of);
+    // A blank is scored exactly as "I don't know", follow-ups included: skipping never pays.
+    let unknown = Answer::Unknown;
+    let effective = |id: &str| Some(answer_of(id).unwrap_or(&unknown));
+    let applies = applicable(bank, effective);
 
     let mut notes = Vec::new();
     let mut counts = Counts {
@@ -66,14 +139,16 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         ..Counts::default()
     };
     let mut findings = Vec::new();
-    // (risk, acceptance) of every finding, in both modes: the counts come from here.
-    let mut tally: Vec<(crate::bank::Severity, Option<AcceptanceStatus>)> = Vec::new();
+    // (risk, acceptance, unverified) of every finding, in both modes: the counts come from
+    // here.
+    let mut tally: Vec<(crate::bank::Severity, Option<AcceptanceStatus>, bool)> = Vec::new();
     let mut unanswered = Vec::new();
     let mut domain_totals = vec![DomainTotals::default(); bank.domains.len()];
     let mut questions = Vec::with_capacity(bank.questions.len());
+    let mut items = Vec::new();
     let (mut possible, mut lost, mut scored) = (0u32, 0f64, 0u32);
 
-    for (q, &applies) in bank.questions.iter().zip(&applies) {
+    for (qi, (q, &applies)) in bank.questions.iter().zip(&applies).enumerate() {
         let record = records.get(q.id.as_str()).copied();
         let answer = record.and_then(|r| r.answer.as_ref());
         if detail {
@@ -87,22 +162,35 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         }
         counts.applicable += 1;
         let totals = &mut domain_totals[q.domain];
+        let weight = q.severity.weight();
+        let do_today = q.priority == crate::bank::Priority::DoToday;
         let Some(answer) = answer else {
             counts.unanswered += 1;
+            counts.unanswered_by_risk.add(q.severity);
             totals.unanswered += 1;
-            if !detail {
-                continue;
-            }
-            unanswered.push(Unanswered {
-                question: q.id.clone(),
-                domain: bank.domain_of(q).id.clone(),
-                text: q.text.clone(),
-                severity: q.severity,
+            totals.possible += weight;
+            totals.lost += f64::from(weight);
+            items.push(Item {
+                question: qi,
+                domain: q.domain,
+                weight,
+                gap: 1.0,
+                best: 0.0,
+                do_today,
             });
+            if detail {
+                unanswered.push(Unanswered {
+                    question: q.id.clone(),
+                    domain: bank.domain_of(q).id.clone(),
+                    text: q.text.clone(),
+                    severity: q.severity,
+                });
+            }
             continue;
         };
         counts.answered += 1;
-        if *answer == Answer::Unknown {
+        let is_unknown = *answer == Answer::Unknown;
+        if is_unknown {
             counts.unknown += 1;
             totals.unknown += 1;
         }
@@ -110,7 +198,6 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.not_applicable += 1;
             continue;
         };
-        let weight = q.severity.weight();
         let lost_here = f64::from(weight) * gap.fraction();
         possible += weight;
         lost += lost_here;
@@ -118,6 +205,14 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         totals.possible += weight;
         totals.lost += lost_here;
         totals.scored += 1;
+        items.push(Item {
+            question: qi,
+            domain: q.domain,
+            weight,
+            gap: gap.fraction(),
+            best: if is_unknown { 0.0 } else { gap.fraction() },
+            do_today,
+        });
         if gap == Gap::None {
             continue;
         }
@@ -127,7 +222,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         } else {
             q.severity.lower()
         };
-        tally.push((risk, acceptance_status(answers, &q.id, today)));
+        tally.push((risk, acceptance_status(answers, &q.id, today), is_unknown));
         if detail {
             findings.push(finding(bank, q, answer, gap, record, answers, today));
         }
@@ -151,14 +246,23 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
 
     rank(&mut findings);
     counts.findings = tally.len() as u32;
-    for (risk, acceptance) in &tally {
-        match acceptance {
-            Some(AcceptanceStatus::Accepted) => counts.accepted += 1,
+    for (risk, acceptance, unverified) in &tally {
+        let open = match acceptance {
+            Some(AcceptanceStatus::Accepted) => {
+                counts.accepted += 1;
+                false
+            }
             Some(AcceptanceStatus::Expired) => {
                 counts.expired += 1;
-                counts.open_by_risk.add(*risk);
+                true
             }
-            None => counts.open_by_risk.add(*risk),
+            None => true,
+        };
+        if open {
+            counts.open_by_risk.add(*risk);
+            if *unverified {
+                counts.unverified_by_risk.add(*risk);
+            }
         }
     }
 
@@ -185,7 +289,34 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         notes.push(note);
     }
 
-    let overall = Score::from_parts(possible, lost, scored);
+    let none = |_: usize| false;
+    let low = overall_of(bank, &items, &none, false);
+    let high = overall_of(bank, &items, &none, true);
+    let completeness = if counts.applicable == 0 {
+        100
+    } else {
+        (100 * counts.answered).div_euclid(counts.applicable)
+    };
+    let score = low.map(|(s, _, _)| round_score(s));
+    let overall = Overall {
+        score,
+        best_case: high.map(|(s, _, _)| round_score(s)),
+        to_verify: counts.unknown + counts.unanswered,
+        weighted: low.map(|(_, w, _)| (w * 10.0).round() / 10.0),
+        do_today_deduction: low.map_or(0.0, |(_, _, d)| d),
+        completeness_percent: completeness,
+        complete: completeness >= COMPLETE_PERCENT,
+        possible,
+        lost,
+        scored_questions: scored,
+    };
+    let rating = if counts.answered == 0 {
+        Rating::NotAssessed
+    } else if !overall.complete {
+        Rating::Incomplete
+    } else {
+        Rating::from_score(score)
+    };
     let domains = bank
         .domains
         .iter()
@@ -193,11 +324,22 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         .map(|(d, t)| DomainScore {
             id: d.id.clone(),
             title: d.title.clone(),
+            weight: d.weight,
             score: Score::from_parts(t.possible, t.lost, t.scored),
             findings: t.findings,
             unanswered: t.unanswered,
             unknown: t.unknown,
         })
+        .collect();
+    let plan = if detail {
+        plan(bank, &findings, &items, low.map(|(s, _, _)| s))
+    } else {
+        Vec::new()
+    };
+    let verify = findings
+        .iter()
+        .filter(|f| f.unverified && f.is_open())
+        .map(|f| f.question.clone())
         .collect();
 
     Report {
@@ -213,9 +355,11 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             title: bank.title.clone(),
         },
         answers_bank: answers.bank_reference(),
-        rating: Rating::from_score(overall.score, counts.open_by_risk.critical > 0),
+        rating,
         overall,
         counts,
+        plan,
+        verify,
         domains,
         findings,
         unanswered,
@@ -239,6 +383,79 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             })
             .collect(),
     }
+}
+
+/// The action plan: the open, confirmed findings (not accepted, not "I don't know") grouped
+/// by the bank's actions, most urgent first (highest risk, then priority class, then the
+/// biggest gain in score, then bank order), at most [`PLAN_MAX`]. Each action's gain is the
+/// score with its findings closed, less the score now.
+fn plan(bank: &Bank, findings: &[Finding], items: &[Item], now: Option<f64>) -> Vec<PlanAction> {
+    // Key: the action's index, or the question's own index past the actions.
+    let mut groups: Vec<(usize, Vec<&Finding>)> = Vec::new();
+    for f in findings.iter().filter(|f| f.is_open() && !f.unverified) {
+        let Some(qi) = bank.position(&f.question) else {
+            continue;
+        };
+        let key = bank.questions[qi].action.unwrap_or(bank.actions.len() + qi);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(f),
+            None => groups.push((key, vec![f])),
+        }
+    }
+    let mut actions: Vec<PlanAction> = groups
+        .into_iter()
+        .map(|(key, list)| {
+            let ids: Vec<usize> = list
+                .iter()
+                .filter_map(|f| bank.position(&f.question))
+                .collect();
+            let after = overall_of(bank, items, &|qi| ids.contains(&qi), false);
+            let gain = match (now, after) {
+                (Some(n), Some((a, _, _))) => round_score(a).saturating_sub(round_score(n)),
+                _ => 0,
+            };
+            let first = list[0];
+            let q = &bank.questions[ids[0]];
+            let (id, title, owner, why) = match bank.actions.get(key) {
+                Some(a) => (a.id.clone(), a.title.clone(), a.owner, a.why.clone()),
+                None => (
+                    q.id.to_lowercase(),
+                    q.recommendation.clone(),
+                    q.who_acts,
+                    q.why.clone(),
+                ),
+            };
+            PlanAction {
+                rank: 0,
+                id,
+                title,
+                owner,
+                why,
+                risk: list.iter().map(|f| f.risk).max().unwrap_or(first.risk),
+                priority: list
+                    .iter()
+                    .map(|f| f.priority)
+                    .min()
+                    .unwrap_or(first.priority),
+                findings: list.iter().map(|f| f.question.clone()).collect(),
+                score_gain: gain,
+                order: key,
+            }
+        })
+        .collect();
+    actions.sort_by_key(|a| {
+        (
+            std::cmp::Reverse(a.risk),
+            a.priority,
+            std::cmp::Reverse(a.score_gain),
+            a.order,
+        )
+    });
+    actions.truncate(PLAN_MAX);
+    for (i, a) in actions.iter_mut().enumerate() {
+        a.rank = i as u32 + 1;
+    }
+    actions
 }
 
 fn question_result(
@@ -357,7 +574,16 @@ fn finding(
         answer_label: q.answer_label(answer).to_string(),
         unverified: *answer == Answer::Unknown,
         recommendation: q.recommendation.clone(),
-        who_acts: q.who_acts,
+        // Checking an "I don't know" is a question for the MSP, whoever fixes the gap.
+        who_acts: if *answer == Answer::Unknown {
+            crate::bank::WhoActs::YouAskMsp
+        } else {
+            q.who_acts
+        },
+        priority: q.priority,
+        action: q.action.map(|i| bank.actions[i].id.clone()),
+        domain_weight: domain.weight,
+        msp_question: q.msp_question.clone(),
         consequences: q.consequences.clone(),
         references: q.references.clone(),
         note: record.and_then(|r| r.note.clone()),
@@ -369,16 +595,19 @@ fn finding(
     }
 }
 
-/// Open findings first; then the highest risk, the biggest gap, confirmed before unverified,
-/// the highest severity; ties keep bank order (findings are made in bank order and the sort
-/// is stable). Ranks start at 1.
+/// Open findings first; then the highest risk; then the priority class (CISA's "do today"
+/// actions, then attack routes, recovery, governance, hygiene); confirmed before "to
+/// verify"; the bigger gap; the heavier domain; the higher severity; only then bank order.
+/// Ranks start at 1.
 fn rank(findings: &mut [Finding]) {
     findings.sort_by_key(|f| {
         (
             !f.is_open(),
             std::cmp::Reverse(f.risk),
-            std::cmp::Reverse(f.gap),
+            f.priority,
             f.unverified,
+            std::cmp::Reverse(f.gap),
+            std::cmp::Reverse(f.domain_weight),
             std::cmp::Reverse(f.severity),
         )
     });

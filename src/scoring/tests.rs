@@ -64,44 +64,56 @@ fn unknown_is_a_full_gap_flagged_unverified() {
 
 #[test]
 fn not_applicable_is_left_out_of_the_score() {
-    let r = report("answers:\n  ACC-01: yes\n  BCK-03: na\n");
+    let r = report("answers:\n  ACC-01: no\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: na\n");
     assert_eq!(r.counts.not_applicable, 1);
-    assert_eq!(
-        r.overall.possible, 8,
-        "only ACC-01 (critical, weight 8) is scored"
-    );
-    assert_eq!(r.overall.score, Some(100));
+    // BCK is left with BCK-01 alone (met): 100; ACC loses 8 of 12: 33.3; mean 66.7.
+    assert_eq!(r.domains[1].score.possible, 4, "BCK-03 is not scored");
+    assert_eq!(r.overall.score, Some(67));
 }
 
 #[test]
-fn unanswered_questions_are_counted_apart_and_not_scored() {
-    let r = report("answers:\n  ACC-01: no\n");
-    // ACC-03, BCK-01 and BCK-03 apply and are unanswered; ACC-02 and BCK-02 are follow-ups
-    // whose condition does not hold.
-    assert_eq!(r.counts.unanswered, 3);
-    assert_eq!(r.counts.applicable, 4);
-    assert_eq!(r.overall.scored_questions, 1);
-    assert_eq!(r.overall.score, Some(0));
-    let ids: Vec<&str> = r.unanswered.iter().map(|u| u.question.as_str()).collect();
+fn a_blank_is_scored_like_i_dont_know_and_listed_apart() {
+    let blank = report("answers:\n  ACC-01: no\n");
+    // ACC-03, BCK-01 and BCK-03 apply and are blank; ACC-02 and BCK-02 are follow-ups whose
+    // condition does not hold.
+    assert_eq!(blank.counts.unanswered, 3);
+    assert_eq!(blank.counts.applicable, 4);
+    let ids: Vec<&str> = blank
+        .unanswered
+        .iter()
+        .map(|u| u.question.as_str())
+        .collect();
     assert_eq!(ids, ["ACC-03", "BCK-01", "BCK-03"]);
+    let unknown =
+        report("answers:\n  ACC-01: no\n  ACC-03: unknown\n  BCK-01: unknown\n  BCK-03: unknown\n");
+    assert_eq!(blank.overall.score, unknown.overall.score);
+    assert_eq!(blank.overall.best_case, unknown.overall.best_case);
+    assert_eq!(blank.overall.score, Some(0));
+    // Were every blank verified as in place: ACC 8 of 12 lost (33.3), BCK 100: 67.
+    assert_eq!(blank.overall.best_case, Some(67));
+    assert_eq!(blank.rating, Rating::Incomplete, "1 of 4 answered");
+    assert_ne!(unknown.rating, Rating::Incomplete);
 }
 
 #[test]
 fn nothing_answered_means_not_assessed_rather_than_perfect() {
     let r = report("answers:\n");
-    assert_eq!(r.overall.score, None);
+    assert_eq!(r.overall.score, Some(0));
+    assert_eq!(r.overall.best_case, Some(100));
     assert_eq!(r.rating, Rating::NotAssessed);
 }
 
 #[test]
-fn the_score_formula_matches_the_readme() {
-    // ACC-01 no (critical 8, lost 8), ACC-03 app (high 4, partial: lost 2),
-    // BCK-01 us (high 4, lost 0), BCK-03 yes (low 1, lost 0).
-    // possible = 17, lost = 10, score = round(100 × (1 − 10/17)) = round(41.18) = 41.
+fn the_score_formula_matches_the_documentation() {
+    // ACC: ACC-01 no (critical 8, lost 8), ACC-03 app (high 4, partial: lost 2): 1 − 10/12
+    // = 16.7. BCK: BCK-01 us (high 4), BCK-03 yes (low 1): 100. Domain weights 5 and 5:
+    // (16.7 + 100) / 2 = 58.3; no "do today" question in this bank: 58.
     let r = report("answers:\n  ACC-01: no\n  ACC-03: app\n  BCK-01: us\n  BCK-03: yes\n");
     assert_eq!(r.overall.possible, 17);
     assert_eq!(r.overall.lost, 10.0);
-    assert_eq!(r.overall.score, Some(41));
+    assert_eq!(r.overall.weighted, Some(58.3));
+    assert_eq!(r.overall.score, Some(58));
+    assert_eq!(r.rating, Rating::Weak);
     let acc = &r.domains[0];
     assert_eq!(
         (acc.score.possible, acc.score.lost, acc.score.score),
@@ -217,13 +229,22 @@ fn confirmed_gaps_rank_before_unverified_ones_of_the_same_risk() {
 }
 
 #[test]
-fn an_open_critical_finding_caps_the_rating_at_weak() {
-    assert_eq!(Rating::from_score(Some(95), false), Rating::Strong);
-    assert_eq!(Rating::from_score(Some(95), true), Rating::Weak);
-    assert_eq!(Rating::from_score(Some(30), true), Rating::Poor);
-    assert_eq!(Rating::from_score(Some(70), false), Rating::Fair);
-    assert_eq!(Rating::from_score(Some(69), false), Rating::Weak);
-    assert_eq!(Rating::from_score(Some(49), false), Rating::Poor);
+fn the_rating_is_the_band_of_the_score_alone() {
+    for (score, rating) in [
+        (100, Rating::Strong),
+        (90, Rating::Strong),
+        (89, Rating::Good),
+        (75, Rating::Good),
+        (74, Rating::Fair),
+        (60, Rating::Fair),
+        (59, Rating::Weak),
+        (40, Rating::Weak),
+        (39, Rating::Poor),
+        (0, Rating::Poor),
+    ] {
+        assert_eq!(Rating::from_score(Some(score)), rating, "{score}");
+    }
+    assert_eq!(Rating::from_score(None), Rating::NotAssessed);
 }
 
 #[test]

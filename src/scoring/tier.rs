@@ -4,10 +4,16 @@
 //! research digest (section 3); the mapping of answers to tiers is our own, and it is simple
 //! on purpose so that a reader can check it:
 //!
-//! - each indicator earns credit: met 1, partly ½, not met 0, "I don't know" 0;
-//! - with fewer than half of the applicable indicators answered, the tier is undetermined;
-//! - otherwise credit ÷ answered indicators gives the share: comprehensive at 80 % or more
-//!   with no indicator failed or unverified, some at 40 % or more, minimal below.
+//! - each indicator earns credit: met 1, partly ½, not met 0, "I don't know" or blank 0
+//!   (a blank is an unverified claim, never better than "I don't know");
+//! - with fewer than [`KNOWN_PERCENT`] of the applicable indicators answered yes, partly or
+//!   no, the tier is "not determined";
+//! - otherwise credit ÷ every applicable indicator gives the share: comprehensive at 80 % or
+//!   more with no indicator failed or unverified, some at 40 % or more, minimal below.
+
+/// The share (percent) of indicators that must be known (answered yes, partly or no) to
+/// place the MSP in a tier.
+pub const KNOWN_PERCENT: u32 = 60;
 
 use crate::bank::{Answer, Bank, Gap};
 use crate::report::{Indicator, IndicatorStatus, Tier, TierAssessment};
@@ -55,11 +61,20 @@ pub(super) fn assess<'a>(
             _ => 0.0,
         })
         .sum();
-    let share = (answered > 0).then(|| credit / f64::from(answered));
+    let known = indicators
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.status,
+                IndicatorStatus::Met | IndicatorStatus::Partly | IndicatorStatus::NotMet
+            )
+        })
+        .count() as u32;
+    let share = (applicable > 0).then(|| credit / f64::from(applicable));
     let weak = indicators.iter().any(|i| {
         matches!(
             i.status,
-            IndicatorStatus::NotMet | IndicatorStatus::Unverified
+            IndicatorStatus::NotMet | IndicatorStatus::Unverified | IndicatorStatus::Unanswered
         )
     });
 
@@ -67,9 +82,10 @@ pub(super) fn assess<'a>(
     let tier = if applicable == 0 {
         reasons.push("The bank has no questions that indicate the MSP's capability.".to_string());
         Tier::Undetermined
-    } else if answered * 2 < applicable {
+    } else if known * 100 < applicable * KNOWN_PERCENT {
         reasons.push(format!(
-            "Only {answered} of {applicable} indicator questions are answered; answer at least half to place the MSP."
+            "Only {known} of {applicable} questions about the MSP have a known answer (yes, partly or no); \
+             at least {KNOWN_PERCENT}% are needed to place the MSP, so the tier is not determined."
         ));
         Tier::Undetermined
     } else {
@@ -83,7 +99,8 @@ pub(super) fn assess<'a>(
             Tier::Minimal
         };
         reasons.push(format!(
-            "{credit} of {answered} answered indicators are in place ({percent}%; partly counts as half)."
+            "{credit} of {applicable} indicators are in place ({percent}%; partly counts as half, \
+             \"I don't know\" and blanks as not in place)."
         ));
         if share >= 0.8 && weak {
             reasons.push(
@@ -93,11 +110,22 @@ pub(super) fn assess<'a>(
         }
         tier
     };
+    if applicable > 0 {
+        reasons.push(
+            "This tier is msp-risk's own rule of thumb, not an official rating: the three tiers \
+             come from one non-government source, and the thresholds are ours."
+                .to_string(),
+        );
+    }
     for (status, word) in [
         (IndicatorStatus::Met, "In place"),
         (IndicatorStatus::Partly, "Partly in place"),
         (IndicatorStatus::NotMet, "Missing"),
         (IndicatorStatus::Unverified, "Not verified"),
+        (
+            IndicatorStatus::Unanswered,
+            "Not answered (counted as not verified)",
+        ),
     ] {
         let names: Vec<String> = indicators
             .iter()

@@ -85,6 +85,40 @@ fn answers_file() -> impl Strategy<Value = AnswersFile> {
     answers_file_of(nasty_text(), Just("a.yaml".to_string()))
 }
 
+/// An answers file with every question answered (none blank, none "I don't know"): steps
+/// between such files never cross the completeness threshold.
+fn complete_answers_file() -> impl Strategy<Value = AnswersFile> {
+    proptest::collection::vec(any::<u8>(), bank().questions.len()).prop_map(|picks| {
+        let b = bank();
+        let mut file = AnswersFile {
+            file: "a.yaml".to_string(),
+            bank_id: b.id.clone(),
+            bank_version: b.version.clone(),
+            organization: None,
+            assessed_by: None,
+            assessed_on: None,
+            answers: Vec::new(),
+            accepted_risks: Vec::new(),
+        };
+        for (q, pick) in b.questions.iter().zip(picks) {
+            let allowed: Vec<&str> = q
+                .allowed_answers()
+                .into_iter()
+                .filter(|w| *w != "unknown")
+                .collect();
+            file.answers.push(AnswerRecord {
+                question: q.id.clone(),
+                answer: q.parse_answer(allowed[pick as usize % allowed.len()]),
+                note: None,
+                evidence: None,
+                as_of: None,
+                pos: Default::default(),
+            });
+        }
+        file
+    })
+}
+
 /// An answers file with hostile notes, organisation and file name, for the renderers.
 fn hostile_answers_file() -> impl Strategy<Value = AnswersFile> {
     answers_file_of(hostile_text(), file_name())
@@ -171,14 +205,23 @@ proptest! {
         prop_assume!(b.question(&id).is_some_and(|q| q.kind == Kind::YesNo));
         let mut better = file.clone();
         better.answers[i].answer = Some(Answer::YesNo(YesNo::Yes));
-        // Follow-ups the change opens stay unanswered, as an interview would leave them.
-        let opened: Vec<String> = b.questions.iter()
-            .filter(|q| q.when.as_ref().is_some_and(|c| c.question == id))
-            .map(|q| q.id.clone())
-            .collect();
-        better.answers.retain(|r| !opened.contains(&r.question));
-        let mut before = file.clone();
-        before.answers.retain(|r| !opened.contains(&r.question));
+        // Follow-ups the change opens are answered at their best: left blank they would be
+        // claims still to verify, which rightly cost points until they are answered.
+        let mut opened = vec![id.clone()];
+        for q in &b.questions {
+            let Some(c) = &q.when else { continue };
+            if opened.contains(&c.question) {
+                opened.push(q.id.clone());
+                let best = q.allowed_answers().into_iter()
+                    .filter_map(|w| q.parse_answer(w))
+                    .find(|a| q.gap(a) == Some(msp_risk::bank::Gap::None));
+                better.answers.retain(|r| r.question != q.id);
+                better.answers.push(AnswerRecord {
+                    question: q.id.clone(), answer: best, note: None, evidence: None, as_of: None, pos: Default::default(),
+                });
+            }
+        }
+        let before = file.clone();
         let old = msp_risk::score(b, &before, today());
         let new = msp_risk::score(b, &better, today());
         prop_assert!(new.overall.score >= old.overall.score, "{:?} -> {:?}", old.overall, new.overall);
@@ -187,6 +230,52 @@ proptest! {
         }
         for f in &new.findings {
             prop_assert!(old.findings.iter().any(|o| o.question == f.question), "new finding {}", f.question);
+        }
+    }
+
+    #[test]
+    fn a_blank_never_beats_i_dont_know(file in answers_file(), which in any::<prop::sample::Index>()) {
+        let b = bank();
+        prop_assume!(!b.questions.is_empty());
+        let q = &b.questions[which.index(b.questions.len())];
+        let mut unknown = file.clone();
+        unknown.answers.retain(|r| r.question != q.id);
+        let mut blank = unknown.clone();
+        unknown.answers.push(AnswerRecord {
+            question: q.id.clone(), answer: Some(Answer::Unknown), note: None, evidence: None, as_of: None, pos: Default::default(),
+        });
+        blank.answers.retain(|r| r.question != q.id);
+        let u = msp_risk::score(b, &unknown, today());
+        let k = msp_risk::score(b, &blank, today());
+        prop_assert!(k.overall.score <= u.overall.score, "{:?} vs {:?}", k.overall, u.overall);
+        prop_assert!(k.overall.best_case <= u.overall.best_case);
+        for (kd, ud) in k.domains.iter().zip(&u.domains) {
+            prop_assert!(kd.score.score <= ud.score.score, "{}", kd.id);
+        }
+        let tier_rank = |t: msp_risk::report::Tier| t as u8;
+        prop_assert!(tier_rank(k.msp_tier.tier) <= tier_rank(u.msp_tier.tier), "{:?} vs {:?}", k.msp_tier.tier, u.msp_tier.tier);
+    }
+
+    #[test]
+    fn one_step_moves_the_rating_at_most_one_band(file in complete_answers_file(), which in any::<prop::sample::Index>()) {
+        let b = bank();
+        let steps: Vec<usize> = file.answers.iter().enumerate()
+            .filter(|(_, r)| matches!(r.answer, Some(Answer::YesNo(YesNo::Yes | YesNo::Partial))))
+            .map(|(i, _)| i)
+            .collect();
+        prop_assume!(!steps.is_empty());
+        let i = steps[which.index(steps.len())];
+        let mut worse = file.clone();
+        worse.answers[i].answer = Some(Answer::YesNo(match file.answers[i].answer {
+            Some(Answer::YesNo(YesNo::Yes)) => YesNo::Partial,
+            _ => YesNo::No,
+        }));
+        let old = msp_risk::score(b, &file, today());
+        let new = msp_risk::score(b, &worse, today());
+        if let (Some(o), Some(n)) = (old.rating.band(), new.rating.band()) {
+            prop_assert!(o.abs_diff(n) <= 1, "{}: {:?} {:?} -> {:?} {:?}", file.answers[i].question, old.overall.score, old.rating, new.overall.score, new.rating);
+        } else {
+            prop_assert_eq!(old.rating.band().is_some(), new.rating.band().is_some());
         }
     }
 
