@@ -109,6 +109,8 @@ pub struct QuestionResult {
     pub finding: Arc<str>,
     /// Its severity.
     pub severity: Severity,
+    /// Its priority class.
+    pub priority: Priority,
     /// What became of it.
     pub status: QuestionStatus,
     /// The answer id, if answered.
@@ -182,7 +184,7 @@ impl Score {
 }
 
 /// The overall score (see `docs/scoring.md`): the weighted mean of the domain scores, less
-/// the "do today" deduction, with every answer still to verify ("I don't know", or blank)
+/// 10 % per open "do today" gap, with every answer still to verify ("I don't know", or blank)
 /// counted as a gap; and the best case, were they all verified as in place.
 #[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Overall {
@@ -194,7 +196,8 @@ pub struct Overall {
     pub to_verify: u32,
     /// The weighted mean of the domain scores (0–100, one decimal), before the deduction.
     pub weighted: Option<f64>,
-    /// Points taken off for open "do today" gaps (10 each, 5 for a partial gap).
+    /// Points taken off for open "do today" gaps (10 % of the weighted score each, 5 % for a
+    /// partial gap), one decimal.
     pub do_today_deduction: f64,
     /// Share of the applicable questions answered, in percent ("I don't know" counts).
     pub completeness_percent: u32,
@@ -312,6 +315,8 @@ pub struct Counts {
     pub unanswered: u32,
     /// Answers "I don't know".
     pub unknown: u32,
+    /// Owner claims whose checks are blank or "I don't know" (scored as gaps to verify).
+    pub unverified_claims: u32,
     /// Answers "does not apply to us".
     pub not_applicable: u32,
     /// All findings, accepted ones included.
@@ -422,9 +427,14 @@ pub struct Finding {
     pub answer: String,
     /// The answer in words.
     pub answer_label: String,
-    /// True when the answer was "I don't know": the gap may not be real, but nobody has
-    /// checked.
+    /// True when the answer was "I don't know", or is an owner claim whose checks are not
+    /// answered: the gap may not be real, but nobody has checked.
     pub unverified: bool,
+    /// True for an owner claim ("us", "our MSP"...) whose checks (the follow-ups it opens)
+    /// are blank or "I don't know".
+    pub claim: bool,
+    /// For ownership questions: the area ("Backups").
+    pub area: Option<String>,
     /// What to do.
     pub recommendation: Arc<str>,
     /// Who acts: "You: ask your MSP" for every "I don't know".

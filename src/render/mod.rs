@@ -233,7 +233,12 @@ pub(crate) fn document_date(report: &Report) -> &str {
 /// A finding's title as every format shows it: "Not verified: ..." for "I don't know",
 /// "... (partly)" for a partial gap.
 pub fn finding_title(f: &crate::report::Finding) -> String {
-    if f.unverified {
+    if f.claim {
+        // An owner claim whose checks are unanswered: say what was claimed, not the gap
+        // the question describes ("nobody is responsible").
+        let area = f.area.as_deref().unwrap_or("this area").to_lowercase();
+        format!("Not verified: who handles {area} (answered: {})", f.answer_label)
+    } else if f.unverified {
         format!("Not verified: {}", f.finding)
     } else if f.gap == crate::bank::Gap::Partial {
         format!("{} (partly)", f.finding)

@@ -49,10 +49,11 @@ pub fn summary_row(
     crate::portfolio::row(&score_with(bank, answers, today, false))
 }
 
-/// Points one open "do today" gap takes off the overall score (half for a partial gap):
-/// CISA asks MSP customers to do these today, so a business that has not is not "good",
-/// whatever else it does.
-pub const DO_TODAY_POINTS: f64 = 10.0;
+/// The share of the score one open "do today" gap takes off (half for a partial gap): CISA
+/// asks MSP customers to do these today, so a business that has not is not "good", whatever
+/// else it does. A share, not a number of points, so every other fix still shows in the
+/// score of a business that has done none of them.
+pub const DO_TODAY_SHARE: f64 = 0.10;
 
 /// Below this share (percent) of the applicable questions answered ("I don't know" counts
 /// as an answer), the rating reads "incomplete" instead of a band.
@@ -86,7 +87,7 @@ fn overall_of(
 ) -> Option<(f64, f64, f64)> {
     let mut possible = vec![0u32; bank.domains.len()];
     let mut lost = vec![0f64; bank.domains.len()];
-    let mut deduction = 0.0;
+    let mut open_do_today = 0.0;
     for it in items {
         let gap = if closed(it.question) {
             0.0
@@ -98,7 +99,7 @@ fn overall_of(
         possible[it.domain] += it.weight;
         lost[it.domain] += f64::from(it.weight) * gap;
         if it.do_today {
-            deduction += DO_TODAY_POINTS * gap;
+            open_do_today += gap;
         }
     }
     let (mut sum, mut weights) = (0.0, 0.0);
@@ -111,7 +112,8 @@ fn overall_of(
     }
     (weights > 0.0).then(|| {
         let weighted = 100.0 * sum / weights;
-        ((weighted - deduction).max(0.0), weighted, deduction)
+        let score = weighted * (1.0 - DO_TODAY_SHARE * open_do_today).max(0.0);
+        (score, weighted, weighted - score)
     })
 }
 
@@ -148,7 +150,8 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     let mut items = Vec::new();
     let (mut possible, mut lost, mut scored) = (0u32, 0f64, 0u32);
 
-    for (qi, (q, &applies)) in bank.questions.iter().zip(&applies).enumerate() {
+    let applies_all: &[bool] = &applies;
+    for (qi, (q, &applies)) in bank.questions.iter().zip(applies_all).enumerate() {
         let record = records.get(q.id.as_str()).copied();
         let answer = record.and_then(|r| r.answer.as_ref());
         if detail {
@@ -194,10 +197,18 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.unknown += 1;
             totals.unknown += 1;
         }
-        let Some(gap) = q.gap(answer) else {
+        let Some(mut gap) = q.gap(answer) else {
             counts.not_applicable += 1;
             continue;
         };
+        // An owner claim ("us", "our MSP"...) whose checks are blank or "I don't know" is not
+        // a pass: it is a gap still to verify, like an "I don't know".
+        let claim = unverified_claim(bank, q, answer, applies_all, &answer_of);
+        if claim {
+            gap = Gap::Full;
+            counts.unverified_claims += 1;
+        }
+        let is_unknown = is_unknown || claim;
         let lost_here = f64::from(weight) * gap.fraction();
         possible += weight;
         lost += lost_here;
@@ -224,7 +235,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         };
         tally.push((risk, acceptance_status(answers, &q.id, today), is_unknown));
         if detail {
-            findings.push(finding(bank, q, answer, gap, record, answers, today));
+            findings.push(finding(bank, q, answer, gap, record, answers, today, claim));
         }
     }
 
@@ -301,9 +312,9 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     let overall = Overall {
         score,
         best_case: high.map(|(s, _, _)| round_score(s)),
-        to_verify: counts.unknown + counts.unanswered,
+        to_verify: counts.unknown + counts.unanswered + counts.unverified_claims,
         weighted: low.map(|(_, w, _)| (w * 10.0).round() / 10.0),
-        do_today_deduction: low.map_or(0.0, |(_, _, d)| d),
+        do_today_deduction: low.map_or(0.0, |(_, _, d)| (d * 10.0).round() / 10.0),
         completeness_percent: completeness,
         complete: completeness >= COMPLETE_PERCENT,
         possible,
@@ -482,6 +493,7 @@ fn question_result(
         recommendation: q.recommendation.clone(),
         finding: q.finding.clone(),
         severity: q.severity,
+        priority: q.priority,
         status,
         answer: answer.map(|a| a.id().to_string()),
         answer_label: answer.map_or(String::new(), |a| q.answer_label(a).to_string()),
@@ -511,6 +523,30 @@ fn acceptance_status(
     answers.accepted_risk(id).map(|a| match a.expires {
         Some(last_day) if last_day < today => AcceptanceStatus::Expired,
         _ => AcceptanceStatus::Accepted,
+    })
+}
+
+/// Whether `answer` to `q` claims an owner ("us", "msp", "shared", "vendor") whose checks,
+/// the follow-ups that answer opens, are not all answered: some are blank or "I don't know".
+fn unverified_claim<'a>(
+    bank: &Bank,
+    q: &Question,
+    answer: &Answer,
+    applies: &[bool],
+    answer_of: &dyn Fn(&str) -> Option<&'a Answer>,
+) -> bool {
+    let Answer::Owner(owner) = answer else {
+        return false;
+    };
+    if *owner == Owner::Nobody {
+        return false;
+    }
+    bank.questions.iter().zip(applies).any(|(f, &applies)| {
+        applies
+            && f.when.as_ref().is_some_and(|c| {
+                c.question == q.id && c.answer_in.iter().any(|w| w == answer.id())
+            })
+            && matches!(answer_of(&f.id), None | Some(Answer::Unknown))
     })
 }
 
@@ -545,6 +581,7 @@ fn finding(
     record: Option<&AnswerRecord>,
     answers: &AnswersFile,
     today: NaiveDate,
+    claim: bool,
 ) -> Finding {
     let risk = if gap == Gap::Full {
         q.severity
@@ -572,10 +609,12 @@ fn finding(
         lost: f64::from(q.severity.weight()) * gap.fraction(),
         answer: answer.id().to_string(),
         answer_label: q.answer_label(answer).to_string(),
-        unverified: *answer == Answer::Unknown,
+        unverified: *answer == Answer::Unknown || claim,
+        claim,
+        area: q.area.clone(),
         recommendation: q.recommendation.clone(),
         // Checking an "I don't know" is a question for the MSP, whoever fixes the gap.
-        who_acts: if *answer == Answer::Unknown {
+        who_acts: if *answer == Answer::Unknown || claim {
             crate::bank::WhoActs::YouAskMsp
         } else {
             q.who_acts

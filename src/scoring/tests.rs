@@ -149,11 +149,14 @@ fn ownership_nobody_and_unknown_are_gaps() {
 #[test]
 fn an_area_owned_by_the_msp_is_covered_only_if_the_contract_says_so() {
     let r = report("answers:\n  BCK-01: msp\n");
-    assert!(finding(&r, "BCK-01").is_none());
     // The contract follow-up is blank: the claim is still to verify, and scored as a gap.
+    let claim = finding(&r, "BCK-01").unwrap();
+    assert!(claim.claim && claim.unverified);
+    assert_eq!(r.counts.unverified_claims, 1);
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::ToVerify);
     assert_eq!(r.counts.unanswered_by_risk.medium, 1, "BCK-02 is blank");
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: no\n");
+    assert!(finding(&r, "BCK-01").is_none(), "the check's own finding says it");
     assert_eq!(
         r.responsibilities[0].status,
         ResponsibilityStatus::NotConfirmed

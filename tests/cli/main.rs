@@ -13,6 +13,7 @@ mod embedded_bank;
 mod faults;
 mod formats;
 mod help;
+mod judgement;
 mod interview;
 mod interview_safety;
 mod properties;

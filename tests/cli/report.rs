@@ -48,6 +48,25 @@ fn json_report_structure() {
     insta::assert_snapshot!("small_json", stdout_of(&out));
 }
 
+/// The open "do today" gaps: findings of that priority (full 1, partial ½), and blank
+/// questions of that priority (the JSON lists every question with its status).
+fn findings_do_today(r: &Value) -> f64 {
+    let from_findings: f64 = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["priority"] == "do_today")
+        .map(|f| if f["gap"] == "partial" { 0.5 } else { 1.0 })
+        .sum();
+    let blank = r["unanswered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| r["questions"].as_array().unwrap().iter().any(|q| q["id"] == u["question"] && q["priority"] == "do_today"))
+        .count() as f64;
+    from_findings + blank
+}
+
 #[test]
 fn every_score_can_be_recomputed_from_its_inputs() {
     for file in [
@@ -77,11 +96,17 @@ fn every_score_can_be_recomputed_from_its_inputs() {
             }
         }
         let weighted = 100.0 * sum / weights;
-        let deduction = r["overall"]["do_today_deduction"].as_f64().unwrap();
+        // Every open "do today" gap takes 10 % off (5 % for a partial one).
+        let do_today: f64 = findings_do_today(&r);
+        let score = weighted * (1.0 - 0.1 * do_today).max(0.0);
         assert_eq!(
             r["overall"]["score"].as_u64().unwrap(),
-            (weighted - deduction).max(0.0).round() as u64,
+            score.round() as u64,
             "{file}"
+        );
+        assert_eq!(
+            r["overall"]["do_today_deduction"].as_f64().unwrap(),
+            ((weighted - score) * 10.0).round() / 10.0
         );
         assert_eq!(
             r["overall"]["weighted"].as_f64().unwrap(),

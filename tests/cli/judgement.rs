@@ -1,0 +1,251 @@
+//! Scenarios from the expert review of scoring 1.0 (issue 10), on the embedded bank: each
+//! states what an expert expects and would have failed under the old model.
+
+use msp_risk::answers::{AnswerRecord, AnswersFile};
+use msp_risk::bank::{self, Answer, Bank, Gap, Kind, Owner};
+use msp_risk::report::{Rating, Report, Tier};
+
+fn bank() -> &'static Bank {
+    bank::builtin().expect("embedded bank")
+}
+
+fn today() -> chrono::NaiveDate {
+    msp_risk::answers::parse_date("2026-11-23").expect("date")
+}
+
+fn empty() -> AnswersFile {
+    let b = bank();
+    AnswersFile {
+        file: "a.yaml".to_string(),
+        bank_id: b.id.clone(),
+        bank_version: b.version.clone(),
+        organization: None,
+        assessed_by: None,
+        assessed_on: None,
+        answers: Vec::new(),
+        accepted_risks: Vec::new(),
+    }
+}
+
+fn set(file: &mut AnswersFile, id: &str, answer: Option<Answer>) {
+    file.answers.retain(|r| r.question != id);
+    file.answers.push(AnswerRecord {
+        question: id.to_string(),
+        answer,
+        note: None,
+        evidence: None,
+        as_of: None,
+        pos: Default::default(),
+    });
+}
+
+fn answer(id: &str, word: &str) -> Option<Answer> {
+    bank().question(id).and_then(|q| q.parse_answer(word))
+}
+
+/// Every question answered at its best: yes, the best option, and for ownership `msp` with
+/// its follow-ups yes (a well-run firm with a good contract).
+fn perfect() -> AnswersFile {
+    let mut file = empty();
+    for q in &bank().questions {
+        let best = match q.kind {
+            Kind::Ownership => Some(Answer::Owner(Owner::Msp)),
+            _ => q
+                .allowed_answers()
+                .into_iter()
+                .filter_map(|w| q.parse_answer(w))
+                .find(|a| q.gap(a) == Some(Gap::None)),
+        };
+        set(&mut file, &q.id, best);
+    }
+    file
+}
+
+fn score(file: &AnswersFile) -> Report {
+    msp_risk::score(bank(), file, today())
+}
+
+#[test]
+fn a_perfect_firm_is_strong() {
+    let r = score(&perfect());
+    assert_eq!(r.overall.score, Some(100));
+    assert_eq!(r.rating, Rating::Strong);
+    assert_eq!(r.msp_tier.tier, Tier::Comprehensive);
+    assert!(r.plan.is_empty() && r.verify.is_empty());
+}
+
+#[test]
+fn three_failed_do_today_actions_are_not_good_whatever_else_is_done() {
+    let mut file = perfect();
+    for id in ["ACC-01", "MFA-01", "CON-01"] {
+        set(&mut file, id, answer(id, "no"));
+    }
+    let r = score(&file);
+    let s = r.overall.score.unwrap();
+    assert!(s < 75, "{s}");
+    assert!(matches!(r.rating, Rating::Fair | Rating::Weak), "{:?}", r.rating);
+    // They lead the plan.
+    let first: Vec<&str> = r.plan.iter().take(3).flat_map(|a| a.findings.iter().map(String::as_str)).collect();
+    for id in ["ACC-01", "MFA-01", "CON-01"] {
+        assert!(first.contains(&id), "{id} not in the first actions: {:?}", r.plan);
+    }
+}
+
+#[test]
+fn a_perfect_firm_missing_only_the_manual_patch_plan_is_still_good() {
+    let mut file = perfect();
+    set(&mut file, "PAT-04", answer("PAT-04", "no"));
+    let r = score(&file);
+    assert!(matches!(r.rating, Rating::Strong | Rating::Good), "{:?} {:?}", r.rating, r.overall.score);
+}
+
+#[test]
+fn the_kaseya_route_and_the_offline_backup_come_first() {
+    // Eight critical "no" answers, as in the expert's test: the do-today ones lead.
+    let mut file = perfect();
+    let ids = ["CON-01", "ACC-01", "ACC-03", "MFA-01", "MFA-03", "RMM-01", "PAT-04", "BCK-03"];
+    for id in ids {
+        set(&mut file, id, answer(id, "no"));
+    }
+    let r = score(&file);
+    let order: Vec<&str> = r.findings.iter().map(|f| f.question.as_str()).collect();
+    let pos = |id: &str| order.iter().position(|q| *q == id).unwrap();
+    for first in ["RMM-01", "BCK-03", "MFA-01", "ACC-01", "CON-01"] {
+        for later in ["ACC-03", "MFA-03", "PAT-04"] {
+            assert!(pos(first) < pos(later), "{first} after {later}: {order:?}");
+        }
+    }
+}
+
+#[test]
+fn answering_us_everywhere_does_not_game_the_score() {
+    let mut file = perfect();
+    for q in bank().questions.iter().filter(|q| q.kind == Kind::Ownership) {
+        set(&mut file, &q.id, Some(Answer::Owner(Owner::Us)));
+    }
+    // The claims' follow-ups are not answered: to verify, not a pass.
+    let ids: Vec<String> = bank()
+        .questions
+        .iter()
+        .filter(|q| {
+            q.when.as_ref().is_some_and(|c| {
+                bank().question(&c.question).is_some_and(|p| p.kind == Kind::Ownership)
+            })
+        })
+        .map(|q| q.id.clone())
+        .collect();
+    file.answers.retain(|r| !ids.contains(&r.question));
+    let r = score(&file);
+    // Was 100/100 Strong. Now every claim and its check are to verify: the score counts
+    // them as gaps, and the headline says how much is unverified.
+    assert!(r.overall.score.unwrap() < 90, "{:?}", r.overall);
+    assert_ne!(r.rating, Rating::Strong);
+    assert_eq!(r.overall.to_verify, 18);
+    assert_eq!(r.overall.best_case, Some(100));
+    // Every claim is a question for the MSP, titled as a claim.
+    let claims = r.findings.iter().filter(|f| f.claim).count();
+    assert_eq!(claims, 9, "{:?}", r.verify);
+    let title = msp_risk::render::finding_title(r.findings.iter().find(|f| f.claim).unwrap());
+    assert!(title.starts_with("Not verified: who handles"), "{title}");
+}
+
+#[test]
+fn a_vendor_claim_for_backups_is_checked() {
+    // "Microsoft backs up our 365": a claim with a "no" to its agreement is a finding.
+    let mut file = perfect();
+    set(&mut file, "BCK-01", answer("BCK-01", "vendor"));
+    let follow_up = bank()
+        .questions
+        .iter()
+        .find(|q| {
+            q.when.as_ref().is_some_and(|c| {
+                c.question == "BCK-01" && c.answer_in.iter().any(|w| w == "vendor")
+            })
+        })
+        .expect("BCK-01 has a follow-up for vendor");
+    set(&mut file, &follow_up.id, answer(&follow_up.id, "no"));
+    let r = score(&file);
+    assert!(r.findings.iter().any(|f| f.question == follow_up.id));
+    assert!(r.overall.score.unwrap() < 100);
+}
+
+#[test]
+fn every_owner_claim_has_a_follow_up_in_every_area() {
+    for q in bank().questions.iter().filter(|q| q.kind == Kind::Ownership) {
+        for owner in ["us", "msp", "shared", "vendor"] {
+            assert!(
+                bank().questions.iter().any(|f| f.when.as_ref().is_some_and(|c| {
+                    c.question == q.id && c.answer_in.iter().any(|w| w == owner)
+                })),
+                "{} has no follow-up for `{owner}`",
+                q.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_tier_is_not_determined_with_half_the_indicators_unanswered() {
+    let mut file = perfect();
+    let indicators: Vec<String> = bank()
+        .questions
+        .iter()
+        .filter(|q| q.msp_indicator.is_some())
+        .map(|q| q.id.clone())
+        .collect();
+    let half: Vec<&String> = indicators.iter().take(indicators.len() / 2 + 1).collect();
+    file.answers.retain(|r| !half.contains(&&r.question));
+    assert_eq!(score(&file).msp_tier.tier, Tier::Undetermined);
+}
+
+#[test]
+fn unknowns_give_a_range_and_are_never_confirmed_facts() {
+    let mut file = perfect();
+    for id in ["CON-01", "LOG-01", "BCK-03"] {
+        set(&mut file, id, Some(Answer::Unknown));
+    }
+    let r = score(&file);
+    assert_eq!(r.overall.to_verify, 3);
+    assert!(r.overall.score < r.overall.best_case);
+    assert_eq!(r.overall.best_case, Some(100));
+    assert_eq!(r.verify.len(), 3);
+    assert!(r.plan.is_empty(), "unknowns go to the questions for the MSP, not the plan");
+    for f in &r.findings {
+        assert!(f.unverified);
+        assert_eq!(f.who_acts, msp_risk::bank::WhoActs::YouAskMsp);
+    }
+}
+
+#[test]
+fn thirty_days_of_logs_costs_more_than_five_months() {
+    // CISA asks for at least six months; 30 days is a full gap, 3-5 months a partial one.
+    let with = |word: &str| {
+        let mut file = perfect();
+        set(&mut file, "LOG-01", answer("LOG-01", word));
+        score(&file).overall.score.unwrap()
+    };
+    let (thirty_days, five_months) = (with("under_three_months"), with("less_than_six_months"));
+    assert!(thirty_days < five_months, "{thirty_days} vs {five_months}");
+    assert!(100 - thirty_days >= 3, "{thirty_days}");
+    // And a logging gap weighs more than a low-value one elsewhere.
+    let mut residency = perfect();
+    set(&mut residency, "DAT-03", answer("DAT-03", "no"));
+    assert!(thirty_days < score(&residency).overall.score.unwrap());
+}
+
+#[test]
+fn the_plan_has_at_most_ten_actions_and_one_contract_gap_is_one_action() {
+    let mut file = perfect();
+    for q in bank().questions.iter().filter(|q| q.kind == Kind::YesNo) {
+        set(&mut file, &q.id, answer(&q.id, "no"));
+    }
+    let r = score(&file);
+    assert!(r.plan.len() <= 10);
+    let contract: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.domain == "CON")
+        .filter_map(|f| f.action.as_deref())
+        .collect();
+    assert!(contract.windows(2).all(|w| w[0] == w[1]), "{contract:?}");
+}
