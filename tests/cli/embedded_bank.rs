@@ -60,27 +60,46 @@ fn every_question_is_complete_and_traced_to_the_digest() {
 }
 
 #[test]
-fn do_today_and_kaseya_actions_are_critical() {
-    // AA22-131A's three "do today" actions and the Kaseya immediate customer actions.
+fn do_today_actions_are_critical_and_lead_the_priorities() {
+    // AA22-131A's three "do today" actions (unused accounts, MFA on MSP accounts, a contract
+    // that names who owns each security role) and the Kaseya customer lessons that apply
+    // before an incident (RMM closed to the internet, an offline backup).
     let b = embedded();
-    for digest in [
-        "ACC-01", "MFA-01", "CON-04", "BCK-04", "PAT-04", "MFA-04", "ACC-08",
-    ] {
-        let tracing: Vec<_> = b
-            .questions
-            .iter()
-            .filter(|q| {
-                q.references
-                    .iter()
-                    .any(|r| r.digest.as_deref() == Some(digest))
-            })
-            .collect();
-        assert!(!tracing.is_empty(), "no question traces to {digest}");
-        assert!(
-            tracing.iter().any(|q| q.severity == Severity::Critical),
-            "no critical question for {digest}"
-        );
+    let do_today: Vec<&str> = b
+        .questions
+        .iter()
+        .filter(|q| q.priority == msp_risk::bank::Priority::DoToday)
+        .map(|q| q.id.as_str())
+        .collect();
+    assert_eq!(do_today, ["CON-01", "ACC-01", "MFA-01", "RMM-01", "BCK-03"]);
+    for id in &do_today {
+        assert_eq!(b.question(id).unwrap().severity, Severity::Critical, "{id}");
     }
+    // An incident-time step and an alert are not critical (the expert review).
+    for id in ["PAT-04", "MFA-03"] {
+        assert_ne!(b.question(id).unwrap().severity, Severity::Critical, "{id}");
+    }
+    for id in ["ACC-04", "RMM-03", "PAT-03", "ACC-06"] {
+        assert_eq!(b.question(id).unwrap().severity, Severity::Critical, "{id}");
+    }
+}
+
+#[test]
+fn every_question_has_a_severity_reason_a_priority_and_an_action() {
+    let b = embedded();
+    for q in &b.questions {
+        let reason = q.severity_reason.as_deref().unwrap_or("");
+        assert!(
+            !reason.trim().is_empty() && reason.split_whitespace().count() <= 30,
+            "{}: {reason:?}",
+            q.id
+        );
+        assert!(q.action.is_some(), "{} has no action", q.id);
+    }
+    for d in &b.domains {
+        assert!((1..=15).contains(&d.weight), "{}: {}", d.id, d.weight);
+    }
+    assert!((8..=14).contains(&b.actions.len()));
 }
 
 #[test]
