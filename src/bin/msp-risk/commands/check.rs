@@ -47,9 +47,14 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
             Some(org) => format!("{} ({})", terminal_line(org), terminal_line(&report.file)),
             None => terminal_line(&report.file).into_owned(),
         };
-        let score = match report.overall.score {
-            Some(s) => format!("score {s}/100, {}", report.rating.label()),
-            None => "nothing answered yet".to_string(),
+        let score = match (report.overall.score, report.overall.best_case) {
+            (Some(s), Some(b)) if b > s => format!(
+                "score {s}/100, {} (could be up to {b} once {} answer(s) are verified)",
+                report.rating.label(),
+                report.overall.to_verify
+            ),
+            (Some(s), _) => format!("score {s}/100, {}", report.rating.label()),
+            (None, _) => "nothing answered yet".to_string(),
         };
         let word = if verdict.passed { "PASS" } else { "FAIL" };
         put(

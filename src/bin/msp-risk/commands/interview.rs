@@ -245,36 +245,47 @@ fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> St
 /// A few lines that sum the report up, for the end of the interview.
 fn summary(report: &msp_risk::Report) -> String {
     let mut out = String::from("\nIn short\n");
-    let score = report
-        .overall
-        .score
-        .map_or("not assessed".to_string(), |s| format!("{s}/100"));
+    let o = &report.overall;
+    let score = match (o.score, o.best_case) {
+        (None, _) => "not assessed".to_string(),
+        (Some(s), Some(b)) if b > s => format!(
+            "{s}/100, could be {s} to {b} once {} answer(s) are verified",
+            o.to_verify
+        ),
+        (Some(s), _) => format!("{s}/100"),
+    };
     out.push_str(&format!(
         "  Overall score {score} ({}); MSP: {}.\n",
         report.rating.label(),
         report.msp_tier.tier.label().to_lowercase()
     ));
-    let o = &report.counts.open_by_risk;
+    let open = &report.counts.open_by_risk;
+    let unverified = &report.counts.unverified_by_risk;
     out.push_str(&format!(
-        "  Open findings: {} critical, {} high, {} medium, {} low.\n",
-        o.critical, o.high, o.medium, o.low
+        "  Open findings: {} critical, {} high, {} medium, {} low ({} of them to verify).\n",
+        open.critical,
+        open.high,
+        open.medium,
+        open.low,
+        unverified.critical + unverified.high + unverified.medium + unverified.low
     ));
-    let top: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.is_open())
-        .take(3)
-        .collect();
-    if !top.is_empty() {
+    if !report.plan.is_empty() {
         out.push_str("  Start with:\n");
-        for f in top {
+        for a in report.plan.iter().take(3) {
             out.push_str(&format!(
-                "  - {} ({}): {}\n",
-                terminal_line(&f.finding),
-                f.risk.id(),
-                terminal_line(&f.question)
+                "  {}. {} ({}; +{} points)\n",
+                a.rank,
+                terminal_line(&a.title),
+                a.owner.label(),
+                a.score_gain
             ));
         }
+    }
+    if !report.verify.is_empty() {
+        out.push_str(&format!(
+            "  {} question(s) to put to your MSP: see `ask-msp` below.\n",
+            report.verify.len()
+        ));
     }
     out
 }
