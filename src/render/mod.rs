@@ -361,17 +361,15 @@ pub(crate) fn verify_intro(report: &Report) -> String {
     )
 }
 
-/// The pointer after the questions for the MSP, with the answers file in the command when
-/// it can be typed as it is, else `FILE`.
-pub(crate) fn verify_pointer(report: &Report) -> String {
-    let plain = report.file != "-"
-        && !report.file.is_empty()
-        && !report.file.starts_with('-')
-        && report
-            .file
+/// The pointer after the questions for the MSP, with `file` (the answers file) in the
+/// command when it can be typed as it is, else `FILE`.
+pub(crate) fn verify_pointer(file: &str) -> String {
+    let plain = !file.is_empty()
+        && !file.starts_with('-')
+        && file
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
-    let file = if plain { report.file.as_str() } else { "FILE" };
+    let file = if plain { file } else { "FILE" };
     format!("`msp-risk ask-msp {file}` writes them as a letter to your MSP.")
 }
 

@@ -308,7 +308,7 @@ impl TableRenderer {
         );
         self.paragraph(out, "  ", &super::verify_intro(r));
         let questions = super::verify_questions(r);
-        let width = self.options.width.saturating_sub(4);
+        let width = self.options.width.saturating_sub(4).max(1);
         let mut used = 0;
         let mut shown = 0;
         for (id, text) in &questions {
@@ -325,7 +325,7 @@ impl TableRenderer {
         if shown < questions.len() {
             let _ = writeln!(out, "  ... and {} more", questions.len() - shown);
         }
-        self.paragraph(out, "  ", &super::verify_pointer(r).replace('`', ""));
+        self.paragraph(out, "  ", &super::verify_pointer(&r.file).replace('`', ""));
         out.push('\n');
     }
 
@@ -592,7 +592,7 @@ impl TableRenderer {
         self.paragraph(
             &mut out,
             "",
-            "Tier: the MSP's cybersecurity focus, minimal, some or full (comprehensive); ? = not determined. \
+            "Tier: the MSP's cybersecurity focus, minimal, some or full (comprehensive), by msp-risk's rule of thumb; ? = not determined. \
              Crit, High: open findings. Unknown: \"I don't know\" answers.",
         );
         out
