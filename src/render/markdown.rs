@@ -71,8 +71,10 @@ impl Renderer for MarkdownRenderer {
         } else {
             row(
                 &mut out,
-                &["#", "Action", "Who acts", "Risk", "Priority", "Closes", "Score"]
-                    .map(String::from),
+                &[
+                    "#", "Action", "Who acts", "Risk", "Priority", "Closes", "Score",
+                ]
+                .map(String::from),
             );
             row(
                 &mut out,
@@ -102,11 +104,7 @@ impl Renderer for MarkdownRenderer {
             for (i, (id, text)) in questions.iter().enumerate() {
                 let _ = writeln!(out, "{}. **{}**: {}", i + 1, md(id), md(text));
             }
-            let _ = writeln!(
-                out,
-                "\n{}\n",
-                super::verify_pointer(super::file_name(r))
-            );
+            let _ = writeln!(out, "\n{}\n", super::verify_pointer(super::file_name(r)));
         }
 
         out.push_str("## Summary\n\n");

@@ -319,6 +319,14 @@ pub(crate) fn closes_text(a: &PlanAction) -> String {
     a.findings.join(", ")
 }
 
+/// The id of the plan action that closes a finding: the bank's action, or the question id
+/// in lower case for a question that is its own action (as in [`PlanAction::id`]).
+pub(crate) fn action_id(f: &crate::report::Finding) -> String {
+    f.action
+        .clone()
+        .unwrap_or_else(|| f.question.to_lowercase())
+}
+
 /// The title of the plan section.
 pub(crate) const PLAN_TITLE: &str = "What to do first";
 
