@@ -151,7 +151,7 @@ impl Renderer for HtmlRenderer {
         }
         let _ = write!(o, "<h2>{}</h2>", super::PLAN_TITLE);
         if r.plan.is_empty() {
-            let _ = write!(o, "<p>{}</p>", h(super::empty_plan_text(r)));
+            let _ = write!(o, "<p>{}</p>", h(&super::empty_plan_text(r)));
         } else {
             o.push_str(r#"<table class="plan"><thead><tr><th>#</th><th>Action</th><th>Who acts</th><th>Risk</th><th>Priority</th><th>Closes</th><th>Score</th></tr></thead><tbody>"#);
             for a in &r.plan {

@@ -334,14 +334,28 @@ pub(crate) const PLAN_TITLE: &str = "What to do first";
 pub(crate) const VERIFY_TITLE: &str = "Questions for your MSP";
 
 /// What the plan says when it is empty.
-pub(crate) fn empty_plan_text(report: &Report) -> &'static str {
+pub(crate) fn empty_plan_text(report: &Report) -> String {
+    let blank = report.counts.unanswered;
     if report.counts.answered == 0 {
-        "Nothing answered yet."
-    } else if report.verify.is_empty() {
-        "No confirmed gap is open."
-    } else {
-        "No confirmed gap is open: start with the questions for your MSP below."
+        return "Nothing answered yet: answer the questions first.".to_string();
     }
+    let mut s = "No confirmed gap is open".to_string();
+    if !report.verify.is_empty() {
+        s.push_str(": start with the questions for your MSP below");
+    }
+    if blank > 0 {
+        let questions = if blank == 1 { "question" } else { "questions" };
+        if report.verify.is_empty() {
+            let _ = write!(s, "; {blank} {questions} still blank (listed at the end)");
+        } else {
+            let _ = write!(
+                s,
+                ", and answer the {blank} {questions} left blank (listed at the end)"
+            );
+        }
+    }
+    s.push('.');
+    s
 }
 
 /// The questions for the MSP, in rank order: (question id, the question as put to the MSP,

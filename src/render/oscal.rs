@@ -54,7 +54,7 @@ fn props(r: &Report) -> Value {
 fn plan_remarks(r: &Report) -> String {
     let mut s = format!("{}.\n\nWhat to do first:\n\n", super::headline(r));
     if r.plan.is_empty() {
-        s.push_str(super::empty_plan_text(r));
+        s.push_str(&super::empty_plan_text(r));
     }
     for a in &r.plan {
         s.push_str(&format!(

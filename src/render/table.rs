@@ -277,7 +277,8 @@ impl TableRenderer {
     fn write_plan(&self, out: &mut String, r: &Report) {
         let _ = writeln!(out, "{}", self.bold(super::PLAN_TITLE));
         if r.plan.is_empty() {
-            let _ = writeln!(out, "  {}\n", super::empty_plan_text(r));
+            self.paragraph(out, "  ", &super::empty_plan_text(r));
+            out.push('\n');
             return;
         }
         let indent = " ".repeat(14);
