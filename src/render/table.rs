@@ -392,10 +392,14 @@ impl TableRenderer {
             t.add_row(row);
         }
         // The short columns keep their natural width; the text columns share the rest.
-        for i in [0, 1, 2, 5] {
+        for i in [0, 1, 2] {
             if let Some(col) = t.column_mut(i) {
                 col.set_constraint(ColumnConstraint::ContentWidth);
             }
+        }
+        // "You: ask your MSP" wraps after "ask": the text columns need the width more.
+        if let Some(col) = t.column_mut(5) {
+            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(10)));
         }
         // The recommendation is the longest text: give the finding at most a third.
         if let Some(col) = t.column_mut(3) {
