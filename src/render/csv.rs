@@ -1,4 +1,5 @@
-//! `--format csv`: the action plan, one row per finding, for a spreadsheet.
+//! `--format csv`: the action plan, one row per finding, for a spreadsheet. New columns are
+//! added at the end, so spreadsheets built on the old ones keep working.
 //!
 //! RFC 4180 quoting, CRLF line ends and a UTF-8 byte order mark (so spreadsheet programs
 //! read accents correctly); every field that could start a formula is neutralised.
@@ -28,6 +29,9 @@ const HEADER: &[&str] = &[
     "accepted_risk",
     "accepted_until",
     "justification",
+    "action",
+    "priority",
+    "verified",
 ];
 
 impl Renderer for CsvRenderer {
@@ -65,6 +69,9 @@ impl Renderer for CsvRenderer {
                 status.to_string(),
                 until,
                 why,
+                super::action_id(f),
+                f.priority.id().to_string(),
+                if f.unverified { "no" } else { "yes" }.to_string(),
             ];
             let line: Vec<String> = fields.iter().map(|s| csv_field(s)).collect();
             out.push_str(&line.join(","));

@@ -1,6 +1,8 @@
 //! `--format html`: one self-contained page (no external requests, no JavaScript), with
 //! pictures where people would rather look than read: domain scores and findings by risk
 //! level as inline SVG bar charts, and the responsibility matrix as a coloured grid.
+//! It leads with the headline (score, range, rating), what to do first (the plan, as a
+//! table) and the questions for the MSP; the summary, charts and findings follow.
 //! A print stylesheet puts each section on its own page. Every text is HTML-escaped.
 
 use std::fmt::Write;
@@ -22,6 +24,7 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; border-bottom: 1p
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; min-width: 200px; flex: 1; }
 .card .big { font-size: 30px; font-weight: 700; }
+.headline { font-size: 22px; font-weight: 700; margin: 16px 0 4px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
@@ -140,44 +143,83 @@ impl Renderer for HtmlRenderer {
             h(&r.evaluated_on),
         );
 
+        // Headline, plan, questions for the MSP.
+        o.push_str(r#"<section id="summary">"#);
+        let _ = write!(o, r#"<p class="headline">{}</p>"#, h(&super::headline(r)));
+        if let Some(how) = super::score_explanation(r) {
+            let _ = write!(o, r#"<p class="muted">{}</p>"#, h(&how));
+        }
+        let _ = write!(o, "<h2>{}</h2>", super::PLAN_TITLE);
+        if r.plan.is_empty() {
+            let _ = write!(o, "<p>{}</p>", h(&super::empty_plan_text(r)));
+        } else {
+            o.push_str(r#"<table class="plan"><thead><tr><th>#</th><th>Action</th><th>Who acts</th><th>Risk</th><th>Priority</th><th>Closes</th><th>Score</th></tr></thead><tbody>"#);
+            for a in &r.plan {
+                let _ = write!(
+                    o,
+                    r#"<tr><td class="num">{}</td><td>{}</td><td>{}</td><td class="risk {}">{}</td><td>{}</td><td class="id">{}</td><td class="num">{}</td></tr>"#,
+                    a.rank,
+                    h(&a.title),
+                    h(a.owner.label()),
+                    risk_class(a.risk),
+                    a.risk.id().to_uppercase(),
+                    h(a.priority.label()),
+                    h(&super::closes_text(a)),
+                    h(&super::gain_text(a)),
+                );
+            }
+            o.push_str("</tbody></table>");
+        }
+        let questions = super::verify_questions(r);
+        if !questions.is_empty() {
+            let _ = write!(
+                o,
+                "<h2>{} ({})</h2><p>{}</p><ol>",
+                super::VERIFY_TITLE,
+                questions.len(),
+                h(&super::verify_intro(r))
+            );
+            for (id, text) in &questions {
+                let _ = write!(o, "<li><strong>{}</strong>: {}</li>", h(id), h(text));
+            }
+            let pointer = h(&super::verify_pointer(super::file_name(r)))
+                .replacen('`', "<code>", 1)
+                .replacen('`', "</code>", 1);
+            let _ = write!(o, r#"</ol><p class="muted">{pointer}</p>"#);
+        }
+        o.push_str("</section>\n");
+
         // Summary.
         let score = r.overall.score.map_or("–".to_string(), |s| s.to_string());
         let color = r.overall.score.map_or("#57606a", score_color);
+        let range = match (r.overall.score, r.overall.best_case) {
+            (Some(s), Some(b)) if r.overall.to_verify > 0 => format!(
+                r#"<div class="muted">could be {s} to {} once {} verified</div>"#,
+                b.max(s),
+                if r.overall.to_verify == 1 {
+                    "1 answer is".to_string()
+                } else {
+                    format!("{} answers are", r.overall.to_verify)
+                }
+            ),
+            _ => String::new(),
+        };
         let _ = write!(
             o,
-            r#"<section id="summary"><h2>Summary</h2>
+            r#"<section id="overview"><h2>Summary</h2>
 <div class="cards">
-<div class="card"><div class="muted">Overall score</div><div class="big" style="color:{color}">{score}<span class="muted" style="font-size:16px">/100</span></div><div>{}</div></div>
-<div class="card"><div class="muted">MSP capability tier</div><div class="big" style="font-size:20px">{}</div></div>
-<div class="card"><div class="muted">Open findings</div><div>{}</div><div class="muted">{} of {} questions answered; {} "I don't know"; {} accepted, {} expired</div></div>
+<div class="card"><div class="muted">Overall score</div><div class="big" style="color:{color}">{score}<span class="muted" style="font-size:16px">/100</span></div><div>{}</div>{range}</div>
+<div class="card"><div class="muted">MSP capability tier</div><div class="big" style="font-size:20px">{}</div><div class="muted">msp-risk's rule of thumb: see why below</div></div>
+<div class="card"><div class="muted">Open findings</div><div>{}</div><div class="muted">{}; {} accepted, {} expired</div></div>
 </div>
 "#,
-            r.rating.label(),
+            h(&super::rating_text(r)),
             r.msp_tier.tier.label(),
-            open_counts(r),
-            r.counts.answered,
-            r.counts.applicable,
-            r.counts.unknown,
+            h(&open_counts(r)),
+            h(&super::answers_text(r)),
             r.counts.accepted,
             r.counts.expired,
         );
-        let top: Vec<_> = r.findings.iter().filter(|f| f.is_open()).take(5).collect();
-        if !top.is_empty() {
-            o.push_str("<h3>First things to do</h3><ol>");
-            for f in top {
-                let _ = write!(
-                    o,
-                    r#"<li><span class="risk {}">{}</span> <strong>{}</strong> ({}): {} <em>Who acts: {}.</em></li>"#,
-                    risk_class(f.risk),
-                    f.risk.id().to_uppercase(),
-                    h(&f.finding),
-                    h(&f.question),
-                    h(&f.recommendation),
-                    f.who_acts.label()
-                );
-            }
-            o.push_str("</ol>");
-        }
         let open = &r.counts.open_by_risk;
         let levels: Vec<(String, Option<u32>, &str)> = [
             (Severity::Critical, "#b3261e"),

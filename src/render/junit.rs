@@ -4,7 +4,8 @@
 //! A gap at or above the threshold (`--fail-on`, default high) is a failure whose message
 //! says the finding and the fix; "does not apply", unanswered and not-asked questions are
 //! skipped; everything else passes. Accepted (unexpired) risks pass, with the acceptance in
-//! the test case's output.
+//! the test case's output. Every suite carries the score, its range, the rating and the plan
+//! as properties.
 
 use std::fmt::Write;
 
@@ -77,10 +78,46 @@ impl JunitRenderer {
     }
 }
 
+/// The report-level facts as `<properties>`, repeated in every suite (the JUnit schema has
+/// properties on suites only): the score and its range, the rating, and the plan as
+/// `plan.1` = "title (owner)".
+fn properties(r: &Report) -> String {
+    let o = &r.overall;
+    let mut props: Vec<(String, String)> = Vec::new();
+    let number = |n: Option<u32>| n.map_or(String::new(), |n| n.to_string());
+    props.push(("score".into(), number(o.score)));
+    props.push(("best_case".into(), number(o.best_case)));
+    props.push(("to_verify".into(), o.to_verify.to_string()));
+    props.push(("rating".into(), r.rating.label().into()));
+    props.push((
+        "completeness_percent".into(),
+        o.completeness_percent.to_string(),
+    ));
+    props.push(("headline".into(), super::headline(r)));
+    for a in &r.plan {
+        props.push((
+            format!("plan.{}", a.rank),
+            format!("{} ({})", a.title, a.owner.label()),
+        ));
+    }
+    let mut out = String::from("    <properties>\n");
+    for (name, value) in props {
+        let _ = writeln!(
+            out,
+            "      <property name=\"{}\" value=\"{}\"/>",
+            xml(&name),
+            xml(&value)
+        );
+    }
+    out.push_str("    </properties>\n");
+    out
+}
+
 impl Renderer for JunitRenderer {
     fn render(&self, r: &Report) -> Result<String, RenderError> {
         let timestamp = xml(&format!("{}T00:00:00", document_date(r)));
         let org = r.organization.as_deref().unwrap_or(&r.file);
+        let properties = properties(r);
         let mut suites = String::new();
         let (mut tests, mut failures, mut skipped) = (0, 0, 0);
         for d in &r.domains {
@@ -125,7 +162,7 @@ impl Renderer for JunitRenderer {
             }
             let _ = write!(
                 suites,
-                "  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" errors=\"0\" skipped=\"{s}\" time=\"0\" timestamp=\"{timestamp}\">\n{cases}  </testsuite>\n",
+                "  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" errors=\"0\" skipped=\"{s}\" time=\"0\" timestamp=\"{timestamp}\">\n{properties}{cases}  </testsuite>\n",
                 xml(&format!("{} {}", d.id, d.title))
             );
             tests += t;

@@ -1,5 +1,7 @@
 //! `--format markdown`: a report for a business owner, readable as plain text, rendered well
-//! by GitHub and converted cleanly by pandoc. Text from files is escaped so it shows
+//! by GitHub and converted cleanly by pandoc. It leads with the headline (score, range,
+//! rating), what to do first (the plan) and the questions for the MSP; the findings table
+//! and the rest follow. Text from files is escaped so it shows
 //! literally and cannot inject markup.
 
 use std::fmt::Write;
@@ -10,9 +12,6 @@ use crate::sanitize::{markdown as md, terminal_line};
 
 /// Renders a report as Markdown.
 pub struct MarkdownRenderer;
-
-/// How many findings the summary lists as the first things to do.
-const TOP_ACTIONS: usize = 5;
 
 /// A URL as an autolink `<url>` when it can be one, else as escaped text: an autolink
 /// cannot hold spaces, controls or angle brackets, and a URL holding one must not become
@@ -61,36 +60,59 @@ impl Renderer for MarkdownRenderer {
             md(&r.evaluated_on)
         );
 
+        let _ = writeln!(out, "**{}**\n", super::headline(r));
+        if let Some(how) = super::score_explanation(r) {
+            let _ = writeln!(out, "{how}\n");
+        }
+
+        let _ = writeln!(out, "## {}\n", super::PLAN_TITLE);
+        if r.plan.is_empty() {
+            let _ = writeln!(out, "{}\n", super::empty_plan_text(r));
+        } else {
+            row(
+                &mut out,
+                &[
+                    "#", "Action", "Who acts", "Risk", "Priority", "Closes", "Score",
+                ]
+                .map(String::from),
+            );
+            row(
+                &mut out,
+                &["--:", "---", "---", "---", "---", "---", "--:"].map(String::from),
+            );
+            for a in &r.plan {
+                row(
+                    &mut out,
+                    &[
+                        a.rank.to_string(),
+                        md(&a.title),
+                        a.owner.label().into(),
+                        a.risk.id().into(),
+                        a.priority.label().into(),
+                        md(&super::closes_text(a)),
+                        super::gain_text(a),
+                    ],
+                );
+            }
+            out.push('\n');
+        }
+
+        let questions = super::verify_questions(r);
+        if !questions.is_empty() {
+            let _ = writeln!(out, "## {} ({})\n", super::VERIFY_TITLE, questions.len());
+            let _ = writeln!(out, "{}\n", super::verify_intro(r));
+            for (i, (id, text)) in questions.iter().enumerate() {
+                let _ = writeln!(out, "{}. **{}**: {}", i + 1, md(id), md(text));
+            }
+            let _ = writeln!(out, "\n{}\n", super::verify_pointer(super::file_name(r)));
+        }
+
         out.push_str("## Summary\n\n");
-        let score = r
-            .overall
-            .score
-            .map_or("not assessed".to_string(), |s| format!("{s}/100"));
         row(&mut out, &["".into(), "".into()]);
         row(&mut out, &["---".into(), "---".into()]);
-        row(
-            &mut out,
-            &[
-                "Overall score".into(),
-                format!("**{score}** ({})", r.rating.label()),
-            ],
-        );
-        row(
-            &mut out,
-            &["MSP capability tier".into(), r.msp_tier.tier.label().into()],
-        );
         row(&mut out, &["Open findings".into(), open_counts(r)]);
+        row(&mut out, &["Answers".into(), super::answers_text(r)]);
         let c = &r.counts;
-        row(
-            &mut out,
-            &[
-                "Answers".into(),
-                format!(
-                    "{} of {} answered, {} unanswered, {} \"I don't know\"",
-                    c.answered, c.applicable, c.unanswered, c.unknown
-                ),
-            ],
-        );
         row(
             &mut out,
             &[
@@ -98,30 +120,17 @@ impl Renderer for MarkdownRenderer {
                 format!("{} accepted, {} expired", c.accepted, c.expired),
             ],
         );
+        row(
+            &mut out,
+            &[
+                "MSP capability tier".into(),
+                format!(
+                    "{} (msp-risk's rule of thumb: see why below)",
+                    r.msp_tier.tier.label()
+                ),
+            ],
+        );
         out.push('\n');
-
-        let top: Vec<_> = r
-            .findings
-            .iter()
-            .filter(|f| f.is_open())
-            .take(TOP_ACTIONS)
-            .collect();
-        if !top.is_empty() {
-            let _ = writeln!(out, "### First {} things to do\n", top.len());
-            for (i, f) in top.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "{}. **{}** ({}, {}): {} *Who acts:* {}.",
-                    i + 1,
-                    md(&f.finding),
-                    f.risk.id(),
-                    md(&f.question),
-                    md(&f.recommendation),
-                    f.who_acts.label()
-                );
-            }
-            out.push('\n');
-        }
 
         out.push_str("## Findings\n\n");
         if r.findings.is_empty() {

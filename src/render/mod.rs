@@ -28,8 +28,10 @@ pub use oscal::OscalRenderer;
 pub use sarif::SarifRenderer;
 pub use table::{TableOptions, TableRenderer};
 
+use std::fmt::Write;
+
 use crate::bank::Severity;
-use crate::report::Report;
+use crate::report::{PlanAction, Rating, Report};
 
 /// Why rendering failed (never because of the report's content: every text is accepted).
 #[derive(Debug, thiserror::Error)]
@@ -189,14 +191,219 @@ impl Format {
     }
 }
 
-/// Words for the counts of open findings, used by several formats.
+/// Words for the counts of open findings, used by several formats, with how many of each
+/// are still to verify: "3 critical (1 to verify), 5 high, 0 medium, 2 low".
 pub(crate) fn open_counts(report: &Report) -> String {
-    let o = &report.counts.open_by_risk;
+    let c = &report.counts;
+    Severity::ALL
+        .iter()
+        .rev()
+        .map(|l| {
+            let open = c.open_by_risk.get(*l);
+            match c.unverified_by_risk.get(*l) {
+                0 => format!("{open} {}", l.id()),
+                n => format!("{open} {} ({n} to verify)", l.id()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Words for the answers: "72 of 73 answered (98 %), 1 unanswered (1 low), 3 \"I don't
+/// know\"".
+pub(crate) fn answers_text(report: &Report) -> String {
+    let c = &report.counts;
+    let mut s = format!(
+        "{} of {} answered ({} %), {} unanswered",
+        c.answered, c.applicable, report.overall.completeness_percent, c.unanswered
+    );
+    if c.unanswered > 0 {
+        let by: Vec<String> = Severity::ALL
+            .iter()
+            .rev()
+            .filter(|l| c.unanswered_by_risk.get(**l) > 0)
+            .map(|l| format!("{} {}", c.unanswered_by_risk.get(*l), l.id()))
+            .collect();
+        if !by.is_empty() {
+            s.push_str(&format!(" ({})", by.join(", ")));
+        }
+    }
+    s.push_str(&format!(", {} \"I don't know\"", c.unknown));
+    s
+}
+
+/// The rating in words: the band, "Incomplete: 62 % answered", or "Not assessed".
+pub fn rating_text(report: &Report) -> String {
+    match report.rating {
+        Rating::Incomplete => format!(
+            "Incomplete: {} % answered",
+            report.overall.completeness_percent
+        ),
+        other => other.label().to_string(),
+    }
+}
+
+/// The headline every report for people starts with: "Score 41/100 (Weak), could be 41 to
+/// 78 once 26 answers are verified"; just "Score 88/100 (Good)" with nothing to verify.
+pub fn headline(report: &Report) -> String {
+    let o = &report.overall;
+    let Some(score) = o.score else {
+        return if report.counts.answered == 0 {
+            "Not assessed: nothing answered yet".to_string()
+        } else {
+            "Not assessed: no answered question is scored".to_string()
+        };
+    };
+    let mut s = format!("Score {score}/100 ({})", rating_text(report));
+    if o.to_verify > 0 {
+        let best = o.best_case.unwrap_or(score).max(score);
+        let _ = write!(
+            s,
+            ", could be {score} to {best} once {} {} verified",
+            o.to_verify,
+            if o.to_verify == 1 {
+                "answer is"
+            } else {
+                "answers are"
+            }
+        );
+    }
+    s
+}
+
+/// How the score was reached, in one sentence: the weighted mean of the domain scores, the
+/// "do today" deduction, and that answers to verify count as gaps. `None` when nothing is
+/// scored.
+pub fn score_explanation(report: &Report) -> Option<String> {
+    let o = &report.overall;
+    let weighted = o.weighted?;
+    let mut s = format!("The domain scores average {weighted:.1} (weighted)");
+    if o.do_today_deduction > 0.0 {
+        let _ = write!(
+            s,
+            ", less {} for open CISA \"do today\" gaps",
+            points(o.do_today_deduction)
+        );
+    } else {
+        s.push_str("; no CISA \"do today\" gap is open");
+    }
+    if o.to_verify > 0 {
+        s.push_str(
+            ". Answers still to verify (\"I don't know\" or blank) count as gaps until checked",
+        );
+    }
+    s.push('.');
+    Some(s)
+}
+
+/// "1 point", "12 points", "2.5 points".
+pub(crate) fn points(x: f64) -> String {
+    let n = if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    };
+    if n == "1" {
+        "1 point".to_string()
+    } else {
+        format!("{n} points")
+    }
+}
+
+/// What closing an action's findings does to the score: "+12 points", "+1 point", and
+/// "+<1 point" when the gain rounds to nothing.
+pub fn gain_text(a: &PlanAction) -> String {
+    match a.score_gain {
+        0 => "+<1 point".to_string(),
+        1 => "+1 point".to_string(),
+        n => format!("+{n} points"),
+    }
+}
+
+/// The findings an action closes, as question ids: "MFA-01, MFA-02".
+pub(crate) fn closes_text(a: &PlanAction) -> String {
+    a.findings.join(", ")
+}
+
+/// The id of the plan action that closes a finding: the bank's action, or the question id
+/// in lower case for a question that is its own action (as in [`PlanAction::id`]).
+pub(crate) fn action_id(f: &crate::report::Finding) -> String {
+    f.action
+        .clone()
+        .unwrap_or_else(|| f.question.to_lowercase())
+}
+
+/// The title of the plan section.
+pub(crate) const PLAN_TITLE: &str = "What to do first";
+
+/// The title of the list of questions for the MSP.
+pub(crate) const VERIFY_TITLE: &str = "Questions for your MSP";
+
+/// What the plan says when it is empty.
+pub(crate) fn empty_plan_text(report: &Report) -> String {
+    let blank = report.counts.unanswered;
+    if report.counts.answered == 0 {
+        return "Nothing answered yet: answer the questions first.".to_string();
+    }
+    let mut s = "No confirmed gap is open".to_string();
+    if !report.verify.is_empty() {
+        s.push_str(": start with the questions for your MSP below");
+    }
+    if blank > 0 {
+        let questions = if blank == 1 { "question" } else { "questions" };
+        if report.verify.is_empty() {
+            let _ = write!(s, "; {blank} {questions} still blank (listed at the end)");
+        } else {
+            let _ = write!(
+                s,
+                ", and answer the {blank} {questions} left blank (listed at the end)"
+            );
+        }
+    }
+    s.push('.');
+    s
+}
+
+/// The questions for the MSP, in rank order: (question id, the question as put to the MSP,
+/// or as asked when the bank has no MSP wording).
+pub(crate) fn verify_questions(report: &Report) -> Vec<(&str, &str)> {
+    report
+        .verify
+        .iter()
+        .filter_map(|id| report.findings.iter().find(|f| &f.question == id))
+        .map(|f| {
+            let text = f.msp_question.as_deref().unwrap_or(&f.question_text);
+            (f.question.as_str(), text)
+        })
+        .collect()
+}
+
+/// The sentence before the questions for the MSP.
+pub(crate) fn verify_intro(report: &Report) -> String {
+    let n = report.verify.len();
     format!(
-        "{} critical, {} high, {} medium, {} low",
-        o.critical, o.high, o.medium, o.low
+        "{n} {} \"I don't know\": until your MSP answers, {} counted as {}.",
+        if n == 1 { "answer is" } else { "answers are" },
+        if n == 1 { "it is" } else { "they are" },
+        if n == 1 { "a gap" } else { "gaps" },
     )
 }
+
+/// The pointer after the questions for the MSP, with `file` (the answers file) in the
+/// command when it can be typed as it is, else `FILE`.
+pub(crate) fn verify_pointer(file: &str) -> String {
+    let plain = !file.is_empty()
+        && !file.starts_with('-')
+        && file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    let file = if plain { file } else { "FILE" };
+    format!("`msp-risk ask-msp {file}` writes them as a letter to your MSP.")
+}
+
+/// The mark of a finding nobody has verified ("I don't know"), for formats that mark it
+/// apart from the title.
+pub const NOT_VERIFIED: &str = "Not verified";
 
 /// The references of a finding or question as one line: "S2 Summary (evidence B)".
 /// Two references to the same section (tracing to different digest items) show once.
@@ -237,9 +444,12 @@ pub fn finding_title(f: &crate::report::Finding) -> String {
         // An owner claim whose checks are unanswered: say what was claimed, not the gap
         // the question describes ("nobody is responsible").
         let area = f.area.as_deref().unwrap_or("this area").to_lowercase();
-        format!("Not verified: who handles {area} (answered: {})", f.answer_label)
+        format!(
+            "{NOT_VERIFIED}: who handles {area} (answered: {})",
+            f.answer_label
+        )
     } else if f.unverified {
-        format!("Not verified: {}", f.finding)
+        format!("{NOT_VERIFIED}: {}", f.finding)
     } else if f.gap == crate::bank::Gap::Partial {
         format!("{} (partly)", f.finding)
     } else {

@@ -4,7 +4,9 @@
 //! `not-satisfied` per gap that is not "I don't know"; "I don't know" answers stay
 //! observations only (nobody has verified them either way). Accepted risks become risks with
 //! status `deviation-approved` and their expiry as deadline; expired ones are `open`.
-//! Every id is a name-based UUID (v5), so the same answers give the same document.
+//! The result carries the score, its range and the rating as properties, and the plan in
+//! its remarks. Every id is a name-based UUID (v5), so the same answers give the same
+//! document.
 
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -23,6 +25,56 @@ pub const OSCAL_VERSION: &str = "1.1.2";
 
 fn timestamp(date: &str) -> String {
     format!("{date}T00:00:00Z")
+}
+
+/// The namespace of msp-risk's own property names.
+const NS: &str = "https://msp-risk.invalid/ns/oscal";
+
+/// The score, its range and the rating as result properties (an OSCAL property value is a
+/// non-empty string: absent numbers are left out).
+fn props(r: &Report) -> Value {
+    let o = &r.overall;
+    let mut props = Vec::new();
+    let mut add = |name: &str, value: String| {
+        props.push(json!({"name": name, "ns": NS, "value": value}));
+    };
+    if let Some(s) = o.score {
+        add("score", s.to_string());
+    }
+    if let Some(b) = o.best_case {
+        add("best-case", b.to_string());
+    }
+    add("to-verify", o.to_verify.to_string());
+    add("rating", r.rating.label().to_string());
+    add("completeness-percent", o.completeness_percent.to_string());
+    Value::Array(props)
+}
+
+/// The plan, for the result's remarks: one numbered line per action.
+fn plan_remarks(r: &Report) -> String {
+    let mut s = format!("{}.\n\nWhat to do first:\n\n", super::headline(r));
+    if r.plan.is_empty() {
+        s.push_str(&super::empty_plan_text(r));
+    }
+    for a in &r.plan {
+        s.push_str(&format!(
+            "{}. {} (who acts: {}; risk {}; priority: {}; closes {}; {})\n",
+            a.rank,
+            a.title,
+            a.owner.label(),
+            a.risk.id(),
+            a.priority.label(),
+            super::closes_text(a),
+            super::gain_text(a)
+        ));
+    }
+    if !r.verify.is_empty() {
+        s.push_str(&format!(
+            "\nTo verify with the MSP (\"I don't know\" answers, observations only): {}.",
+            r.verify.join(", ")
+        ));
+    }
+    s.trim_end().to_string()
 }
 
 impl Renderer for OscalRenderer {
@@ -61,8 +113,8 @@ impl Renderer for OscalRenderer {
                 "types": ["finding"],
                 "collected": when,
                 "props": [
-                    {"name": "question-id", "ns": "https://msp-risk.invalid/ns/oscal", "value": q.id},
-                    {"name": "answer", "ns": "https://msp-risk.invalid/ns/oscal", "value": answer},
+                    {"name": "question-id", "ns": NS, "value": q.id},
+                    {"name": "answer", "ns": NS, "value": answer},
                 ],
             });
             if answer == "unknown" {
@@ -119,15 +171,17 @@ impl Renderer for OscalRenderer {
             "uuid": id("result", "1"),
             "title": format!("MSP risk assessment of {org}"),
             "description": format!(
-                "Answers to the {} questionnaire ({}@{}), scored by msp-risk: overall score {}, rating {}, MSP capability tier: {}.",
+                "Answers to the {} questionnaire ({}@{}), scored by msp-risk: {}. MSP capability tier: {}. {}",
                 r.bank.title, r.bank.id, r.bank.version,
-                r.overall.score.map_or("not assessed".to_string(), |s| format!("{s}/100")),
-                r.rating.label(),
-                r.msp_tier.tier.label()
+                super::headline(r),
+                r.msp_tier.tier.label(),
+                r.msp_tier.reasons.join(" ")
             ),
             "start": when,
+            "props": props(r),
             "reviewed-controls": {"control-selections": [{"include-all": {}}]},
         });
+        result["remarks"] = json!(plan_remarks(r));
         if !observations.is_empty() {
             result["observations"] = Value::Array(observations);
         }

@@ -3,7 +3,9 @@
 //! One rule per question, one result per finding, each located at the line of its answer in
 //! the answers file (GitHub rejects results without a location). Risk levels map to SARIF
 //! levels (critical and high: error, medium: warning, low: note) and to GitHub's
-//! `security-severity`. Accepted risks are results with an external suppression.
+//! `security-severity`. Accepted risks are results with an external suppression. Each result
+//! carries its priority, plan action and whether it is verified; the run carries the score,
+//! its best case, the rating and the plan.
 
 use serde_json::{json, Value};
 
@@ -92,6 +94,9 @@ impl Renderer for SarifRenderer {
                         "risk": f.risk.id(),
                         "security-severity": security_severity(f.risk),
                         "unverified": f.unverified,
+                        "verified": !f.unverified,
+                        "priority": f.priority.id(),
+                        "action": super::action_id(f),
                     },
                 });
                 if let Some(a) = &f.acceptance {
@@ -104,6 +109,22 @@ impl Renderer for SarifRenderer {
                     }
                 }
                 result
+            })
+            .collect();
+        let plan: Vec<Value> = r
+            .plan
+            .iter()
+            .map(|a| {
+                json!({
+                    "rank": a.rank,
+                    "id": a.id,
+                    "title": a.title,
+                    "owner": a.owner.id(),
+                    "risk": a.risk.id(),
+                    "priority": a.priority.id(),
+                    "findings": a.findings,
+                    "scoreGain": a.score_gain,
+                })
             })
             .collect();
         let doc = json!({
@@ -122,6 +143,11 @@ impl Renderer for SarifRenderer {
                     "organization": r.organization,
                     "assessedOn": r.assessed_on,
                     "overallScore": r.overall.score,
+                    "bestCase": r.overall.best_case,
+                    "toVerify": r.overall.to_verify,
+                    "rating": r.rating,
+                    "headline": super::headline(r),
+                    "plan": plan,
                     "bank": format!("{}@{}", r.bank.id, r.bank.version),
                 },
             }],

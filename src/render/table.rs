@@ -1,4 +1,5 @@
-//! The risk report for a terminal: a header, the ranked risk table, scores per domain, the
+//! The risk report for a terminal: the headline (score, range, rating), what to do first
+//! (the plan), the questions for the MSP, the ranked findings table, scores per domain, the
 //! responsibility matrix and the MSP tier, laid out with comfy-table.
 //!
 //! Everything fits the width it is given (wrapping, never truncating), reads the same
@@ -53,6 +54,9 @@ pub struct TableRenderer {
 /// (a panic in debug builds, a garbled layout in release ones). Shorter cells keep
 /// comfy-table's own wrapping to their column.
 const LONG_CELL: usize = 8 * 1024;
+
+/// The questions for the MSP take at most this many lines; the rest are counted.
+const VERIFY_LINES: usize = 10;
 
 /// From this width on, the detailed columns are shown without being asked for.
 const WIDE_ENOUGH_FOR_DETAILS: usize = 150;
@@ -199,6 +203,9 @@ impl TableRenderer {
 
     fn write_report(&self, out: &mut String, r: &Report) {
         self.write_header(out, r);
+        self.write_plan(out, r);
+        self.write_verify(out, r);
+        self.write_summary(out, r);
         self.write_findings(out, r);
         self.write_domains(out, r);
         self.write_responsibilities(out, r);
@@ -211,6 +218,28 @@ impl TableRenderer {
         for line in wrap(&terminal_line(text), width) {
             let _ = writeln!(out, "{indent}{line}");
         }
+    }
+
+    /// A paragraph whose first line starts with `first` and the others with `rest`.
+    fn hanging(&self, out: &mut String, first: &str, rest: &str, text: &str) {
+        let width = self.options.width.saturating_sub(rest.width());
+        for (i, line) in wrap(&terminal_line(text), width).iter().enumerate() {
+            let _ = writeln!(out, "{}{line}", if i == 0 { first } else { rest });
+        }
+    }
+
+    fn coloured_risk(&self, level: Severity) -> String {
+        let word = format!("{:<8}", level.id().to_uppercase());
+        if !self.options.color {
+            return word;
+        }
+        let code = match level {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+        };
+        format!("\x1b[{code}m{word}\x1b[0m")
     }
 
     fn write_header(&self, out: &mut String, r: &Report) {
@@ -235,37 +264,88 @@ impl TableRenderer {
         );
         self.paragraph(out, "", &assessed);
         out.push('\n');
+        for line in wrap(&super::headline(r), self.options.width) {
+            let _ = writeln!(out, "{}", self.bold(&line));
+        }
+        if let Some(how) = super::score_explanation(r) {
+            self.paragraph(out, "  ", &how);
+        }
+        out.push('\n');
+    }
+
+    /// The plan: a numbered list (a title needs the width more than a table's columns do).
+    fn write_plan(&self, out: &mut String, r: &Report) {
+        let _ = writeln!(out, "{}", self.bold(super::PLAN_TITLE));
+        if r.plan.is_empty() {
+            self.paragraph(out, "  ", &super::empty_plan_text(r));
+            out.push('\n');
+            return;
+        }
+        let indent = " ".repeat(14);
+        for a in &r.plan {
+            let first = format!("{:>3}. {} ", a.rank, self.coloured_risk(a.risk));
+            self.hanging(out, &first, &indent, &a.title);
+            let meta = format!(
+                "{} · {} · closes {} · {}",
+                a.owner.label(),
+                a.priority.label(),
+                super::closes_text(a),
+                super::gain_text(a)
+            );
+            self.hanging(out, &indent, &indent, &meta);
+        }
+        out.push('\n');
+    }
+
+    /// The questions for the MSP: at most [`VERIFY_LINES`] lines, then how many more.
+    fn write_verify(&self, out: &mut String, r: &Report) {
+        if r.verify.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            self.bold(&format!("{} ({})", super::VERIFY_TITLE, r.verify.len()))
+        );
+        self.paragraph(out, "  ", &super::verify_intro(r));
+        let questions = super::verify_questions(r);
+        let width = self.options.width.saturating_sub(4).max(1);
+        let mut used = 0;
+        let mut shown = 0;
+        for (id, text) in &questions {
+            let lines = wrap(&terminal_line(&format!("{id}: {text}")), width);
+            if used + lines.len() > VERIFY_LINES {
+                break;
+            }
+            used += lines.len();
+            shown += 1;
+            for (i, line) in lines.iter().enumerate() {
+                let _ = writeln!(out, "{}{line}", if i == 0 { "  - " } else { "    " });
+            }
+        }
+        if shown < questions.len() {
+            let _ = writeln!(out, "  ... and {} more", questions.len() - shown);
+        }
+        self.paragraph(out, "  ", &super::verify_pointer(&r.file).replace('`', ""));
+        out.push('\n');
+    }
+
+    fn write_summary(&self, out: &mut String, r: &Report) {
+        let _ = writeln!(out, "{}", self.bold("Summary"));
         let c = &r.counts;
-        let score = match r.overall.score {
-            Some(s) => format!("{s}/100, {}", r.rating.label()),
-            None => r.rating.label().to_string(),
-        };
-        let open = &c.open_by_risk;
-        let unverified = r
-            .findings
-            .iter()
-            .filter(|f| f.unverified && f.is_open())
-            .count();
         let rows = [
-            ("Overall score", score),
-            ("MSP tier", r.msp_tier.tier.label().to_string()),
-            (
-                "Open findings",
-                format!(
-                    "{} critical, {} high, {} medium, {} low ({unverified} not verified)",
-                    open.critical, open.high, open.medium, open.low
-                ),
-            ),
-            (
-                "Answers",
-                format!(
-                    "{} of {} questions answered, {} unanswered, {} \"I don't know\"",
-                    c.answered, c.applicable, c.unanswered, c.unknown
-                ),
-            ),
+            ("Open findings", super::open_counts(r)),
+            ("Answers", super::answers_text(r)),
             (
                 "Accepted risks",
                 format!("{} accepted, {} expired", c.accepted, c.expired),
+            ),
+            (
+                "MSP tier",
+                format!(
+                    "{} (a rule of thumb: see why below)",
+                    r.msp_tier.tier.label()
+                ),
             ),
         ];
         for (label, value) in rows {
@@ -312,10 +392,14 @@ impl TableRenderer {
             t.add_row(row);
         }
         // The short columns keep their natural width; the text columns share the rest.
-        for i in [0, 1, 2, 5] {
+        for i in [0, 1, 2] {
             if let Some(col) = t.column_mut(i) {
                 col.set_constraint(ColumnConstraint::ContentWidth);
             }
+        }
+        // "You: ask your MSP" wraps after "ask": the text columns need the width more.
+        if let Some(col) = t.column_mut(5) {
+            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(10)));
         }
         // The recommendation is the longest text: give the finding at most a third.
         if let Some(col) = t.column_mut(3) {
@@ -444,7 +528,7 @@ impl TableRenderer {
                 "",
                 &format!("Unanswered ({}): {}", ids.len(), ids.join(", ")),
             );
-            self.paragraph(out, "  ", "Unanswered questions are not scored; answer them, or write `unknown` if nobody knows.");
+            self.paragraph(out, "  ", "Until answered, they count as gaps to verify, like \"I don't know\"; answer them, or write `unknown` if nobody knows.");
             out.push('\n');
         }
         if !r.notes.is_empty() {
@@ -513,7 +597,7 @@ impl TableRenderer {
         self.paragraph(
             &mut out,
             "",
-            "Tier: the MSP's cybersecurity focus, minimal, some or full (comprehensive); ? = not determined. \
+            "Tier: the MSP's cybersecurity focus, minimal, some or full (comprehensive), by msp-risk's rule of thumb; ? = not determined. \
              Crit, High: open findings. Unknown: \"I don't know\" answers.",
         );
         out

@@ -154,8 +154,12 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     for (qi, (q, &applies)) in bank.questions.iter().zip(applies_all).enumerate() {
         let record = records.get(q.id.as_str()).copied();
         let answer = record.and_then(|r| r.answer.as_ref());
+        // An owner claim ("us", "our MSP"...) whose checks are blank or "I don't know" is not
+        // a pass: it is a gap still to verify, like an "I don't know".
+        let claim = applies
+            && answer.is_some_and(|a| unverified_claim(bank, q, a, applies_all, &answer_of));
         if detail {
-            questions.push(question_result(bank, q, applies, record));
+            questions.push(question_result(bank, q, applies, record, claim));
         }
         if !applies {
             if detail && answer.is_some() {
@@ -201,9 +205,6 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.not_applicable += 1;
             continue;
         };
-        // An owner claim ("us", "our MSP"...) whose checks are blank or "I don't know" is not
-        // a pass: it is a gap still to verify, like an "I don't know".
-        let claim = unverified_claim(bank, q, answer, applies_all, &answer_of);
         if claim {
             gap = Gap::Full;
             counts.unverified_claims += 1;
@@ -235,7 +236,14 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         };
         tally.push((risk, acceptance_status(answers, &q.id, today), is_unknown));
         if detail {
-            findings.push(finding(bank, q, answer, gap, record, answers, today, claim));
+            let acceptance = answers.accepted_risk(&q.id).map(|a| Acceptance {
+                status: acceptance_status(answers, &q.id, today)
+                    .unwrap_or(AcceptanceStatus::Accepted),
+                justification: a.justification.clone(),
+                approved_by: a.approved_by.clone(),
+                expires: a.expires.map(|d| d.to_string()),
+            });
+            findings.push(finding(bank, q, answer, gap, record, acceptance, claim));
         }
     }
 
@@ -474,10 +482,12 @@ fn question_result(
     q: &Question,
     applies: bool,
     record: Option<&AnswerRecord>,
+    claim: bool,
 ) -> QuestionResult {
     let answer = record.and_then(|r| r.answer.as_ref());
     let status = match (applies, answer.map(|a| q.gap(a))) {
         (false, _) => QuestionStatus::NotAsked,
+        _ if claim => QuestionStatus::Gap,
         (true, None) => QuestionStatus::Unanswered,
         (true, Some(None)) => QuestionStatus::NotApplicable,
         (true, Some(Some(Gap::None))) => QuestionStatus::Met,
@@ -543,9 +553,9 @@ fn unverified_claim<'a>(
     }
     bank.questions.iter().zip(applies).any(|(f, &applies)| {
         applies
-            && f.when.as_ref().is_some_and(|c| {
-                c.question == q.id && c.answer_in.iter().any(|w| w == answer.id())
-            })
+            && f.when
+                .as_ref()
+                .is_some_and(|c| c.question == q.id && c.answer_in.iter().any(|w| w == answer.id()))
             && matches!(answer_of(&f.id), None | Some(Answer::Unknown))
     })
 }
@@ -579,8 +589,7 @@ fn finding(
     answer: &Answer,
     gap: Gap,
     record: Option<&AnswerRecord>,
-    answers: &AnswersFile,
-    today: NaiveDate,
+    acceptance: Option<Acceptance>,
     claim: bool,
 ) -> Finding {
     let risk = if gap == Gap::Full {
@@ -589,12 +598,6 @@ fn finding(
         q.severity.lower()
     };
     let domain = bank.domain_of(q);
-    let acceptance = answers.accepted_risk(&q.id).map(|a| Acceptance {
-        status: acceptance_status(answers, &q.id, today).unwrap_or(AcceptanceStatus::Accepted),
-        justification: a.justification.clone(),
-        approved_by: a.approved_by.clone(),
-        expires: a.expires.map(|d| d.to_string()),
-    });
     Finding {
         rank: 0,
         question: q.id.clone(),

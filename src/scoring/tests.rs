@@ -156,7 +156,10 @@ fn an_area_owned_by_the_msp_is_covered_only_if_the_contract_says_so() {
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::ToVerify);
     assert_eq!(r.counts.unanswered_by_risk.medium, 1, "BCK-02 is blank");
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: no\n");
-    assert!(finding(&r, "BCK-01").is_none(), "the check's own finding says it");
+    assert!(
+        finding(&r, "BCK-01").is_none(),
+        "the check's own finding says it"
+    );
     assert_eq!(
         r.responsibilities[0].status,
         ResponsibilityStatus::NotConfirmed

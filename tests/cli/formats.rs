@@ -303,7 +303,11 @@ fn markdown_shows_hostile_text_literally() {
         .collect();
     for row in rows {
         let pipes = row.replace("\\|", "").matches('|').count();
-        assert!(pipes == 9 || pipes == 6, "a note broke the table: {row}");
+        // Findings (8 columns), plan (7 columns) and accepted risks (5 columns).
+        assert!(
+            pipes == 9 || pipes == 8 || pipes == 6,
+            "a note broke the table: {row}"
+        );
     }
     assert!(!md.chars().any(|c| c.is_control() && c != '\n'));
 }
@@ -315,11 +319,11 @@ fn csv_neutralises_formulas_and_keeps_one_row_per_finding() {
     assert!(csv.starts_with('\u{feff}'));
     assert!(csv.contains("\"'=HYPERLINK"), "{csv}");
     assert!(csv.contains("'@SUM(1)"), "{csv}");
-    // Parse it back: the header and two findings, 17 fields each.
+    // Parse it back: the header and three findings, 20 fields each.
     let body = csv.trim_start_matches('\u{feff}');
     let records = parse_csv(body);
     assert_eq!(records.len(), 4);
-    assert!(records.iter().all(|r| r.len() == 17), "{records:?}");
+    assert!(records.iter().all(|r| r.len() == 20), "{records:?}");
     assert_eq!(records[1][1], "ACC-01");
     assert!(records[1][10].starts_with("'=HYPERLINK(\"http://x\")"));
     assert!(
@@ -652,7 +656,7 @@ fn the_embedded_bank_and_the_samples_validate_against_their_schemas() {
         errors(&answers, &blank)
     );
     let wrong = msp_risk::yaml_to_json(
-        b"bank: cisa-msp-customer@1.0.0\nanswers:\n  GOV-01: maybe\n  GOV-99: yes\n",
+        b"bank: cisa-msp-customer@1.1.0\nanswers:\n  GOV-01: maybe\n  GOV-99: yes\n",
         "w.yaml",
     )
     .unwrap();
@@ -665,4 +669,396 @@ fn the_embedded_bank_and_the_samples_validate_against_their_schemas() {
     let mut broken_bank = embedded.clone();
     broken_bank["domains"][0]["questions"][0]["severity"] = Value::from("severe");
     assert!(!bank.is_valid(&broken_bank));
+}
+
+// Scoring 2.0: the headline, the plan, the questions for the MSP, the "not verified" mark.
+
+/// The JSON report of `file`, scored with `bank` (None: the embedded bank).
+fn json_of(bank: Option<&str>, file: &str) -> Value {
+    serde_json::from_str(&render_with(bank, file, "json", &[])).unwrap()
+}
+
+fn render_with(bank: Option<&str>, file: &str, format: &str, extra: &[&str]) -> String {
+    let mut cmd = msp();
+    if let Some(b) = bank {
+        cmd.args(["--bank", b]);
+    }
+    let out = cmd
+        .args(["report", file, "--format", format])
+        .args(extra)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr_of(&out));
+    stdout_of(&out)
+}
+
+const SMALL_BANK: &str = "tests/fixtures/banks/small.yaml";
+
+/// An answers file for the small bank in a temporary folder.
+fn small_answers(dir: &Path, name: &str, answers: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("bank: small-test@2.0.0\norganization: {name}\nanswers:\n{answers}"),
+    )
+    .unwrap();
+    path.display().to_string()
+}
+
+/// Where each of `marks` first appears in `text`, failing if one is missing.
+fn positions(text: &str, marks: &[&str], format: &str) -> Vec<usize> {
+    marks
+        .iter()
+        .map(|m| {
+            text.find(m)
+                .unwrap_or_else(|| panic!("{format}: `{m}` missing in\n{text}"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_report_leads_with_the_headline_the_plan_and_the_questions_for_the_msp() {
+    let file = SAMPLES[1].1;
+    let report = json_of(None, file);
+    let plan = report["plan"].as_array().unwrap();
+    assert!(!plan.is_empty() && plan.len() <= 10);
+    assert!(!report["verify"].as_array().unwrap().is_empty());
+    let first_action = plan[0]["findings"][0].as_str().unwrap();
+    let cases: [(&str, [&str; 5]); 3] = [
+        (
+            "table",
+            [
+                "Score ",
+                "What to do first",
+                "Questions for your MSP",
+                "Findings, most urgent first",
+                "Scores by domain",
+            ],
+        ),
+        (
+            "markdown",
+            [
+                "**Score ",
+                "## What to do first",
+                "## Questions for your MSP",
+                "## Findings",
+                "## Scores by domain",
+            ],
+        ),
+        (
+            "html",
+            [
+                r#"<p class="headline">Score "#,
+                "<h2>What to do first</h2>",
+                "<h2>Questions for your MSP",
+                r#"<section id="overview">"#,
+                r#"<section id="findings">"#,
+            ],
+        ),
+    ];
+    for (format, marks) in cases {
+        let text = render(file, format);
+        let at = positions(&text, &marks, format);
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{format}: order {at:?}");
+        // The plan names the findings it closes, with the owner and the gain.
+        let plan_part = &text[at[1]..at[2]];
+        assert!(plan_part.contains(first_action), "{format}: {plan_part}");
+        let owner = match plan[0]["owner"].as_str().unwrap() {
+            "you" => "You",
+            "msp" => "Your MSP",
+            _ => "You: ask your MSP",
+        };
+        assert!(plan_part.contains(owner), "{format}: {plan_part}");
+        assert!(
+            plan_part.contains(&format!("+{}", plan[0]["score_gain"])) || plan_part.contains("+<1"),
+            "{format}: {plan_part}"
+        );
+        // The questions for the MSP end with the pointer to the letter.
+        let verify_part = &text[at[2]..at[3]];
+        assert!(
+            verify_part.contains("msp-risk ask-msp"),
+            "{format}: {verify_part}"
+        );
+        let first_question = report["verify"][0].as_str().unwrap();
+        assert!(
+            verify_part.contains(first_question),
+            "{format}: {verify_part}"
+        );
+    }
+}
+
+#[test]
+fn the_headline_shows_the_range_only_when_answers_are_to_verify() {
+    // A sample with "I don't know" answers: the range, computed from the JSON.
+    let file = SAMPLES[1].1;
+    let r = json_of(None, file);
+    let o = &r["overall"];
+    let to_verify = o["to_verify"].as_u64().unwrap();
+    assert!(to_verify > 1);
+    let headline = format!(
+        "Score {}/100 ({}), could be {} to {} once {to_verify} answers are verified",
+        o["score"],
+        capitalised(r["rating"].as_str().unwrap()),
+        o["score"],
+        o["best_case"]
+    );
+    for format in ["table", "markdown", "html"] {
+        let text = render_with(None, file, format, &["--width", "200"]);
+        assert!(text.contains(&headline), "{format}: {headline}\n{text}");
+    }
+    // Everything answered and in place: just the score.
+    let dir = tempfile::tempdir().unwrap();
+    let good = small_answers(
+        dir.path(),
+        "all-good.yaml",
+        "  ACC-01: yes\n  ACC-02: yes\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: yes\n",
+    );
+    assert_eq!(json_of(Some(SMALL_BANK), &good)["overall"]["to_verify"], 0);
+    for format in ["table", "markdown", "html", "junit", "oscal"] {
+        let text = render_with(Some(SMALL_BANK), &good, format, &[]);
+        assert!(text.contains("Score 100/100 (Strong)"), "{format}: {text}");
+        assert!(!text.contains("could be"), "{format}: {text}");
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+#[test]
+fn a_mostly_blank_file_is_incomplete_not_a_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = small_answers(dir.path(), "blank.yaml", "  ACC-01: yes\n");
+    let r = json_of(Some(SMALL_BANK), &blank);
+    assert_eq!(r["rating"], "incomplete");
+    let percent = r["overall"]["completeness_percent"].as_u64().unwrap();
+    assert!(percent < 80);
+    let words = format!("Incomplete: {percent} % answered");
+    for format in ["table", "markdown", "html"] {
+        let text = render_with(Some(SMALL_BANK), &blank, format, &["--width", "200"]);
+        assert!(
+            text.contains(&format!("Score {}/100 ({words})", r["overall"]["score"])),
+            "{format}: {text}"
+        );
+        for band in ["(Poor)", "(Weak)", "(Fair)", "(Good)", "(Strong)"] {
+            assert!(!text.contains(band), "{format}: {band}");
+        }
+    }
+    let junit = render_with(Some(SMALL_BANK), &blank, "junit", &[]);
+    assert!(junit.contains(r#"<property name="rating" value="Incomplete"/>"#));
+}
+
+#[test]
+fn unverified_findings_carry_the_mark_in_every_format() {
+    let file = "tests/fixtures/answers/good/small-all-kinds.yaml";
+    let r = json_of(Some(SMALL_BANK), file);
+    let unverified: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["unverified"] == true)
+        .collect();
+    assert!(!unverified.is_empty());
+    for f in &unverified {
+        let id = f["question"].as_str().unwrap();
+        let finding = f["finding"].as_str().unwrap();
+        // Every place that shows the finding's words marks it.
+        for format in ["table", "markdown", "html"] {
+            let text = render_with(Some(SMALL_BANK), file, format, &["--width", "300"]);
+            let shown = text.matches(finding).count();
+            let marked = text.matches(&format!("Not verified: {finding}")).count();
+            assert!(shown > 0, "{format}: {finding} not shown");
+            assert_eq!(shown, marked, "{format}: {finding} shown unmarked");
+        }
+        // CSV: the flag both ways.
+        let csv = render_with(Some(SMALL_BANK), file, "csv", &[]);
+        let records = parse_csv(csv.trim_start_matches('\u{feff}'));
+        let header = &records[0];
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let row = records.iter().find(|rec| rec[1] == id).unwrap();
+        assert_eq!(row[col("unverified")], "yes");
+        assert_eq!(row[col("verified")], "no");
+        // JUnit: the message says so.
+        let junit = render_with(Some(SMALL_BANK), file, "junit", &["--fail-on", "low"]);
+        assert!(
+            junit.contains(&format!("not verified: {finding}")),
+            "{junit}"
+        );
+        // SARIF: the message and the property.
+        let sarif: Value =
+            serde_json::from_str(&render_with(Some(SMALL_BANK), file, "sarif", &[])).unwrap();
+        let result = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|res| res["ruleId"] == id)
+            .unwrap();
+        assert!(result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Not verified: "));
+        assert_eq!(result["properties"]["verified"], false);
+        // OSCAL: an observation marked as not verified, never a finding.
+        let oscal = render_with(Some(SMALL_BANK), file, "oscal", &[]);
+        let doc: Value = serde_json::from_str(&oscal).unwrap();
+        let result = &doc["assessment-results"]["results"][0];
+        assert!(result["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|fd| fd["target"]["target-id"] != id.to_lowercase()));
+        assert!(result["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["title"].as_str().unwrap().starts_with(id)
+                && o["remarks"].as_str().unwrap().contains("not verified")));
+    }
+}
+
+#[test]
+fn the_table_keeps_the_questions_for_the_msp_short() {
+    // The dental practice has several long "I don't know" questions.
+    let file = SAMPLES[0].1;
+    let r = json_of(None, file);
+    let total = r["verify"].as_array().unwrap().len();
+    let text = render_with(None, file, "table", &["--width", "80"]);
+    let start = text.find("Questions for your MSP").unwrap();
+    let section: Vec<&str> = text[start..]
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let question_lines = section
+        .iter()
+        .take_while(|l| !l.starts_with("  ... and") && !l.contains("msp-risk ask-msp"))
+        .filter(|l| l.starts_with("  - ") || l.starts_with("    "))
+        .count();
+    assert!(question_lines <= 10, "{section:#?}");
+    let shown = section.iter().filter(|l| l.starts_with("  - ")).count();
+    if shown < total {
+        assert!(
+            section.contains(&format!("  ... and {} more", total - shown).as_str()),
+            "{section:#?}"
+        );
+    }
+    assert!(section.iter().all(|l| l.chars().count() <= 80));
+}
+
+#[test]
+fn csv_appends_action_priority_and_verified() {
+    let file = SAMPLES[1].1;
+    let r = json_of(None, file);
+    let csv = render(file, "csv");
+    let records = parse_csv(csv.trim_start_matches('\u{feff}'));
+    assert_eq!(
+        records[0][..17].join(","),
+        "rank,question,risk,severity,domain,finding,recommendation,who_acts,answer,unverified,note,evidence,as_of,reference,accepted_risk,accepted_until,justification",
+        "the old columns keep their order"
+    );
+    assert_eq!(&records[0][17..], ["action", "priority", "verified"]);
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(records.len(), findings.len() + 1);
+    for (row, f) in records[1..].iter().zip(findings) {
+        assert_eq!(row[1], f["question"].as_str().unwrap());
+        assert_eq!(row[18], f["priority"].as_str().unwrap());
+        let verified = if f["unverified"] == true { "no" } else { "yes" };
+        assert_eq!(row[19], verified);
+        let action = f["action"]
+            .as_str()
+            .map_or_else(|| row[1].to_lowercase(), String::from);
+        assert_eq!(row[17], action);
+    }
+    // Each plan action's id is the action of the findings it closes.
+    for a in r["plan"].as_array().unwrap() {
+        for q in a["findings"].as_array().unwrap() {
+            let row = records
+                .iter()
+                .find(|rec| rec[1] == q.as_str().unwrap())
+                .unwrap();
+            assert_eq!(row[17], a["id"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn junit_suites_carry_the_score_range_rating_and_plan() {
+    for (name, file) in SAMPLES {
+        let r = json_of(None, file);
+        let xml = render(file, "junit");
+        let suites = junit_parser::from_reader(std::io::Cursor::new(xml.as_bytes()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        for suite in &suites.suites {
+            let p = &suite.properties.hashmap;
+            assert_eq!(p["score"], r["overall"]["score"].to_string(), "{name}");
+            assert_eq!(p["best_case"], r["overall"]["best_case"].to_string());
+            assert_eq!(p["to_verify"], r["overall"]["to_verify"].to_string());
+            assert_eq!(
+                p["rating"].to_lowercase().replace(' ', "_"),
+                r["rating"].as_str().unwrap()
+            );
+            let plan = r["plan"].as_array().unwrap();
+            for a in plan {
+                let value = &p[&format!("plan.{}", a["rank"])];
+                assert!(
+                    value.starts_with(a["title"].as_str().unwrap()) && value.ends_with(')'),
+                    "{name}: {value}"
+                );
+            }
+            assert!(!p.contains_key(&format!("plan.{}", plan.len() + 1)));
+        }
+    }
+}
+
+#[test]
+fn sarif_and_oscal_carry_the_score_range_rating_and_plan() {
+    for (name, file) in SAMPLES {
+        let r = json_of(None, file);
+        let sarif: Value = serde_json::from_str(&render(file, "sarif")).unwrap();
+        let props = &sarif["runs"][0]["properties"];
+        assert_eq!(props["overallScore"], r["overall"]["score"], "{name}");
+        assert_eq!(props["bestCase"], r["overall"]["best_case"], "{name}");
+        assert_eq!(props["rating"], r["rating"], "{name}");
+        let plan = props["plan"].as_array().unwrap();
+        assert_eq!(plan.len(), r["plan"].as_array().unwrap().len());
+        for (p, a) in plan.iter().zip(r["plan"].as_array().unwrap()) {
+            assert_eq!(p["rank"], a["rank"]);
+            assert_eq!(p["title"], a["title"]);
+            assert_eq!(p["owner"], a["owner"]);
+            assert_eq!(p["findings"], a["findings"]);
+            assert_eq!(p["scoreGain"], a["score_gain"]);
+        }
+        for (res, f) in sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(r["findings"].as_array().unwrap())
+        {
+            assert_eq!(res["ruleId"], f["question"]);
+            assert_eq!(res["properties"]["priority"], f["priority"]);
+            assert_eq!(res["properties"]["verified"], f["unverified"] == false);
+            assert!(res["properties"]["action"].is_string());
+        }
+        let oscal: Value = serde_json::from_str(&render(file, "oscal")).unwrap();
+        let result = &oscal["assessment-results"]["results"][0];
+        let prop = |n: &str| {
+            result["props"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == n)
+                .map(|p| p["value"].as_str().unwrap().to_string())
+        };
+        assert_eq!(prop("score"), Some(r["overall"]["score"].to_string()));
+        assert_eq!(
+            prop("best-case"),
+            Some(r["overall"]["best_case"].to_string())
+        );
+        let remarks = result["remarks"].as_str().unwrap();
+        for a in r["plan"].as_array().unwrap() {
+            assert!(remarks.contains(a["title"].as_str().unwrap()), "{name}");
+        }
+    }
 }

@@ -83,11 +83,24 @@ fn three_failed_do_today_actions_are_not_good_whatever_else_is_done() {
     let r = score(&file);
     let s = r.overall.score.unwrap();
     assert!(s < 75, "{s}");
-    assert!(matches!(r.rating, Rating::Fair | Rating::Weak), "{:?}", r.rating);
+    assert!(
+        matches!(r.rating, Rating::Fair | Rating::Weak),
+        "{:?}",
+        r.rating
+    );
     // They lead the plan.
-    let first: Vec<&str> = r.plan.iter().take(3).flat_map(|a| a.findings.iter().map(String::as_str)).collect();
+    let first: Vec<&str> = r
+        .plan
+        .iter()
+        .take(3)
+        .flat_map(|a| a.findings.iter().map(String::as_str))
+        .collect();
     for id in ["ACC-01", "MFA-01", "CON-01"] {
-        assert!(first.contains(&id), "{id} not in the first actions: {:?}", r.plan);
+        assert!(
+            first.contains(&id),
+            "{id} not in the first actions: {:?}",
+            r.plan
+        );
     }
 }
 
@@ -96,14 +109,21 @@ fn a_perfect_firm_missing_only_the_manual_patch_plan_is_still_good() {
     let mut file = perfect();
     set(&mut file, "PAT-04", answer("PAT-04", "no"));
     let r = score(&file);
-    assert!(matches!(r.rating, Rating::Strong | Rating::Good), "{:?} {:?}", r.rating, r.overall.score);
+    assert!(
+        matches!(r.rating, Rating::Strong | Rating::Good),
+        "{:?} {:?}",
+        r.rating,
+        r.overall.score
+    );
 }
 
 #[test]
 fn the_kaseya_route_and_the_offline_backup_come_first() {
     // Eight critical "no" answers, as in the expert's test: the do-today ones lead.
     let mut file = perfect();
-    let ids = ["CON-01", "ACC-01", "ACC-03", "MFA-01", "MFA-03", "RMM-01", "PAT-04", "BCK-03"];
+    let ids = [
+        "CON-01", "ACC-01", "ACC-03", "MFA-01", "MFA-03", "RMM-01", "PAT-04", "BCK-03",
+    ];
     for id in ids {
         set(&mut file, id, answer(id, "no"));
     }
@@ -120,7 +140,11 @@ fn the_kaseya_route_and_the_offline_backup_come_first() {
 #[test]
 fn answering_us_everywhere_does_not_game_the_score() {
     let mut file = perfect();
-    for q in bank().questions.iter().filter(|q| q.kind == Kind::Ownership) {
+    for q in bank()
+        .questions
+        .iter()
+        .filter(|q| q.kind == Kind::Ownership)
+    {
         set(&mut file, &q.id, Some(Answer::Owner(Owner::Us)));
     }
     // The claims' follow-ups are not answered: to verify, not a pass.
@@ -129,7 +153,9 @@ fn answering_us_everywhere_does_not_game_the_score() {
         .iter()
         .filter(|q| {
             q.when.as_ref().is_some_and(|c| {
-                bank().question(&c.question).is_some_and(|p| p.kind == Kind::Ownership)
+                bank()
+                    .question(&c.question)
+                    .is_some_and(|p| p.kind == Kind::Ownership)
             })
         })
         .map(|q| q.id.clone())
@@ -171,12 +197,19 @@ fn a_vendor_claim_for_backups_is_checked() {
 
 #[test]
 fn every_owner_claim_has_a_follow_up_in_every_area() {
-    for q in bank().questions.iter().filter(|q| q.kind == Kind::Ownership) {
+    for q in bank()
+        .questions
+        .iter()
+        .filter(|q| q.kind == Kind::Ownership)
+    {
         for owner in ["us", "msp", "shared", "vendor"] {
             assert!(
-                bank().questions.iter().any(|f| f.when.as_ref().is_some_and(|c| {
-                    c.question == q.id && c.answer_in.iter().any(|w| w == owner)
-                })),
+                bank()
+                    .questions
+                    .iter()
+                    .any(|f| f.when.as_ref().is_some_and(|c| {
+                        c.question == q.id && c.answer_in.iter().any(|w| w == owner)
+                    })),
                 "{} has no follow-up for `{owner}`",
                 q.id
             );
@@ -209,7 +242,10 @@ fn unknowns_give_a_range_and_are_never_confirmed_facts() {
     assert!(r.overall.score < r.overall.best_case);
     assert_eq!(r.overall.best_case, Some(100));
     assert_eq!(r.verify.len(), 3);
-    assert!(r.plan.is_empty(), "unknowns go to the questions for the MSP, not the plan");
+    assert!(
+        r.plan.is_empty(),
+        "unknowns go to the questions for the MSP, not the plan"
+    );
     for f in &r.findings {
         assert!(f.unverified);
         assert_eq!(f.who_acts, msp_risk::bank::WhoActs::YouAskMsp);

@@ -62,7 +62,13 @@ fn findings_do_today(r: &Value) -> f64 {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|u| r["questions"].as_array().unwrap().iter().any(|q| q["id"] == u["question"] && q["priority"] == "do_today"))
+        .filter(|u| {
+            r["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|q| q["id"] == u["question"] && q["priority"] == "do_today")
+        })
         .count() as f64;
     from_findings + blank
 }
@@ -107,6 +113,15 @@ fn every_score_can_be_recomputed_from_its_inputs() {
         assert_eq!(
             r["overall"]["do_today_deduction"].as_f64().unwrap(),
             ((weighted - score) * 10.0).round() / 10.0
+        );
+        let o = &r["overall"];
+        assert!(o["best_case"].as_u64().unwrap() >= o["score"].as_u64().unwrap());
+        assert_eq!(
+            o["to_verify"].as_u64().unwrap(),
+            r["counts"]["unknown"].as_u64().unwrap()
+                + r["counts"]["unanswered"].as_u64().unwrap()
+                + r["counts"]["unverified_claims"].as_u64().unwrap(),
+            "{file}"
         );
         assert_eq!(
             r["overall"]["weighted"].as_f64().unwrap(),
