@@ -66,6 +66,15 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
                 "not a regular file (a FIFO, device or socket); skipped",
             )));
         }
+        if crate::guard::is_standard_output(&meta) {
+            // `check a.yaml >> a.yaml`: reading it would read what this run appends.
+            crate::guard::protect(path);
+            return Err(read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "this file is also standard output (`>> FILE`); it is not read, and nothing is \
+                 written to it: redirect the output to another file",
+            )));
+        }
         read_patiently(file.take(MAX_INPUT_BYTES + 1), &mut bytes).map_err(read_err)?;
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
@@ -75,6 +84,18 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
         });
     }
     Ok(bytes)
+}
+
+/// An error with a temporary file (sorting or spilling a large batch), naming where such
+/// files go and how to move them.
+pub fn temp_error(cause: std::io::Error) -> WriteError {
+    WriteError {
+        path: format!(
+            "a temporary file in {} (set TMPDIR to use another folder)",
+            std::env::temp_dir().display()
+        ),
+        cause,
+    }
 }
 
 /// How long a pipe named on the command line (`<(...)`, a FIFO) may stay silent before the
@@ -633,16 +654,17 @@ impl FileLock {
         // (by a link, a FIFO, another interview's file), renaming over it would destroy
         // someone else's file, or split the answers in two.
         let still_ours = match (std::fs::symlink_metadata(&self.path), self.file.metadata()) {
-            (Ok(now), Ok(held)) => now.file_type().is_file() && same_identity(&now, &held),
+            (Ok(now), Ok(held)) => {
+                now.file_type().is_file() && same_identity(&now, &held) && single_name(&held)
+            }
             _ => false,
         };
         if !still_ours {
             return Err(WriteError {
                 path: self.path.display().to_string(),
                 cause: std::io::Error::other(
-                    "the answers file was moved, deleted or replaced while the interview was \
-                     using it, so nothing was saved over it; the answers given before are in the \
-                     moved file",
+                    "the answers file was moved, deleted, replaced or given a second name (a hard \
+                     link) while the interview was using it, so nothing was saved over it",
                 ),
             });
         }
@@ -658,6 +680,21 @@ impl FileLock {
             (Ok(held), Ok(other)) => same_identity(&held, &other),
             _ => false,
         }
+    }
+}
+
+/// Whether a file has one name: a save replaces the file, so a second name (a hard link
+/// made meanwhile) would silently become a separate, stale copy.
+fn single_name(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink() <= 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
     }
 }
 

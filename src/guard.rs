@@ -35,7 +35,7 @@ fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
 /// Records that this run reads `path` (following symlinks: the file it reaches), so that no
 /// output may replace it. Paths that do not exist, and `-`, are ignored.
 pub fn protect(path: &Path) {
-    let meta = if is_stdio(path) {
+    let meta = if is_stdin(path) {
         // `-`, `/dev/stdin`: the file behind standard input, if it is one (`< a.yaml`).
         stdin_metadata()
     } else {
@@ -92,21 +92,51 @@ pub const STDOUT_IS_AN_INPUT: &str = "standard output is one of the files being 
      answers file or the bank); an output never replaces or extends an input: redirect it to \
      another file";
 
-/// True when `path` names standard input or output rather than a file: `-`, `/dev/stdout`,
-/// `/dev/stdin` and their `/dev/fd` and `/proc/self/fd` spellings.
-pub fn is_stdio(path: &Path) -> bool {
+/// True when `path` names standard input rather than a file to read: `-`, `/dev/stdin` and
+/// its `/dev/fd` and `/proc/self/fd` spellings.
+pub fn is_stdin(path: &Path) -> bool {
     let p = path.as_os_str();
     p == "-"
-        || [
-            "/dev/stdout",
-            "/dev/stdin",
-            "/dev/fd/0",
-            "/dev/fd/1",
-            "/proc/self/fd/0",
-            "/proc/self/fd/1",
-        ]
-        .iter()
-        .any(|s| p == *s)
+        || ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+            .iter()
+            .any(|s| p == *s)
+}
+
+/// True when an output `path` names standard output: `-`, `/dev/stdout` and its `/dev/fd`
+/// and `/proc/self/fd` spellings.
+pub fn is_stdout(path: &Path) -> bool {
+    let p = path.as_os_str();
+    p == "-"
+        || ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+            .iter()
+            .any(|s| p == *s)
+}
+
+/// The identity of standard output when it is a regular file (`> out.txt`), for the
+/// readers: a file that is also standard output is never read (it would be extended with
+/// the report about it while being read).
+pub(crate) fn is_standard_output(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let out = std::io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .ok()
+            .and_then(|fd| std::fs::File::from(fd).metadata().ok());
+        match (
+            out.as_ref().filter(|m| m.is_file()).and_then(identity),
+            identity(meta),
+        ) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
 }
 
 /// Why a path may not be written to, as an error the callers wrap in a
@@ -162,8 +192,8 @@ pub fn check(path: &Path) -> io::Result<()> {
     }
     if held_by_another(path) {
         return Err(refuse(
-            "this file is in use by a running interview (or another msp-risk run); \
-             finish that first or choose another name",
+            "this file is in use by a running interview (or another msp-risk run), or cannot \
+             be opened to check that it is not; finish that first or choose another name",
         ));
     }
     Ok(())
@@ -184,7 +214,9 @@ fn held_by_another(path: &Path) -> bool {
             file.try_lock_shared(),
             Err(std::fs::TryLockError::WouldBlock)
         ),
-        Err(_) => false,
+        // A file this user cannot even open may be someone else's, in use: it is not
+        // replaced on a guess.
+        Err(e) => e.kind() == io::ErrorKind::PermissionDenied,
     }
 }
 
@@ -222,7 +254,8 @@ mod tests {
         assert!(check(Path::new("/dev/null")).is_err());
         assert!(check(&dir.path().join("new.txt")).is_ok());
         assert!(check(dir.path()).is_err());
-        assert!(is_stdio(Path::new("-")) && is_stdio(Path::new("/dev/stdout")));
+        assert!(is_stdout(Path::new("-")) && is_stdout(Path::new("/dev/stdout")));
+        assert!(!is_stdout(Path::new("/dev/stdin")) && is_stdin(Path::new("/dev/stdin")));
         Ok(())
     }
 }

@@ -137,10 +137,7 @@ pub fn run(
     opts: &BatchOptions<'_>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Summary, WriteError> {
-    let write_err = |cause| WriteError {
-        path: "a temporary file".to_string(),
-        cause,
-    };
+    let write_err = fsio::temp_error;
     let _lock = fsio::lock_folder(opts.out_dir)?.ok_or_else(|| WriteError {
         path: opts.out_dir.display().to_string(),
         cause: std::io::Error::new(
@@ -297,10 +294,7 @@ pub fn parse_floor(args: &[PathBuf], threads: usize) -> usize {
 impl Shared {
     fn spill_line(&mut self, key: u64, index: usize, line: &str) {
         if let Err(e) = self.lines.push(key, index, line.as_bytes()) {
-            self.error.get_or_insert(WriteError {
-                path: "a temporary file".to_string(),
-                cause: e,
-            });
+            self.error.get_or_insert(fsio::temp_error(e));
         }
     }
 }

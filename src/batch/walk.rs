@@ -88,6 +88,7 @@ const DIR: u8 = 1;
 const OTHER: u8 = 2;
 const LINKED_DIR: u8 = 3;
 const UNREADABLE: u8 = 4;
+const LINKED_FILE: u8 = 5;
 
 #[cfg(unix)]
 fn to_bytes(name: &OsStr) -> Vec<u8> {
@@ -194,7 +195,9 @@ fn list(
             Ok(t) if t.is_file() => FILE,
             Ok(t) if t.is_symlink() => match std::fs::metadata(entry.path()) {
                 Ok(m) if m.is_dir() => LINKED_DIR,
-                Ok(m) if m.is_file() => FILE,
+                // A link in a folder others can write to could point at any file this run
+                // can read: only files named on the command line are followed.
+                Ok(m) if m.is_file() => LINKED_FILE,
                 _ => OTHER,
             },
             Ok(_) => OTHER,
@@ -211,10 +214,7 @@ fn list(
         Err(e) => {
             visit(problem(
                 dir,
-                format!(
-                    "cannot list this folder: {}",
-                    crate::diagnostic::describe_io(&e)
-                ),
+                format!("cannot list this folder: {}", crate::fsio::temp_error(e)),
                 true,
             ));
             None
@@ -257,6 +257,12 @@ fn walk(root: &Path, visit: &mut dyn FnMut(Found<'_>)) {
             LINKED_DIR => visit(problem(
                 &path,
                 "skipped: a symbolic link to a folder (name that folder itself to include it)"
+                    .to_string(),
+                false,
+            )),
+            LINKED_FILE => visit(problem(
+                &path,
+                "skipped: a symbolic link to a file (name that file itself to include it)"
                     .to_string(),
                 false,
             )),
@@ -363,7 +369,7 @@ pub fn for_each_input(
         Err(e) => {
             problem(Problem {
                 path: "(temporary files)".to_string(),
-                why: crate::diagnostic::describe_io(&e),
+                why: crate::fsio::temp_error(e).to_string(),
                 is_error: true,
             });
             return;

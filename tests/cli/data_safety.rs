@@ -771,3 +771,194 @@ fn a_very_deep_folder_tree_is_walked_without_a_deep_call_stack() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("1 file(s) parsed"));
 }
+
+// ---- From the second attack round ---------------------------------------------------------
+
+#[test]
+fn a_failing_gate_keeps_its_exit_code_when_the_reader_goes_away() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    copy_sample(&dir.path().join("c.yaml"), FULL);
+    let bin = assert_cmd::cargo::cargo_bin("msp-risk");
+    let run = |args: &[&str]| {
+        Std::new(&bin)
+            .args(["--today", crate::TODAY])
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(closed_pipe())
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(run(&["check", "a.yaml", "--fail-on", "high"]), Some(1));
+    assert_eq!(
+        run(&["diff", "c.yaml", "a.yaml", "--fail-on-regression"]),
+        Some(1)
+    );
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "bank: cisa-msp-customer@1.1.0\nassessed_on: 2026-02-30\nanswers:\n",
+    )
+    .unwrap();
+    assert_eq!(run(&["check", "bad.yaml", "--fail-on", "high"]), Some(2));
+}
+
+fn append_to(path: &Path) -> std::process::Stdio {
+    std::process::Stdio::from(std::fs::OpenOptions::new().append(true).open(path).unwrap())
+}
+
+#[test]
+fn no_command_appends_its_output_to_a_file_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    copy_sample(&clients.join("b.yaml"), SOME);
+    let bank = dir.path().join("bank.yaml");
+    std::fs::copy(repo("questionnaires/cisa-msp-customer.yaml"), &bank).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("msp-risk");
+    for (args, target) in [
+        (
+            &["check", "a.yaml", "--fail-on", "high"][..],
+            dir.path().join("a.yaml"),
+        ),
+        (
+            &["check", "clients", "--fail-on", "high"],
+            clients.join("b.yaml"),
+        ),
+        (
+            &["report", "clients", "--output-dir", "out"],
+            clients.join("b.yaml"),
+        ),
+        (
+            &["report", "a.yaml", "--output-dir", "out2"],
+            dir.path().join("a.yaml"),
+        ),
+        (&["bank", "lint", "bank.yaml"], bank.clone()),
+    ] {
+        let before = std::fs::read(&target).unwrap();
+        let out = Std::new(&bin)
+            .args(["--today", crate::TODAY])
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(append_to(&target))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(std::fs::read(&target).unwrap(), before, "{args:?}");
+    }
+}
+
+#[test]
+fn diff_json_carries_no_control_or_bidi_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    let text = std::fs::read_to_string(repo(MINIMAL)).unwrap();
+    let evil: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("organization:") {
+                "organization: \"X\\e[31m\\u009b31mRED\\u202eRTL\\u2066\\u2028\\u0085\\x7f\""
+                    .to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("evil.yaml"), evil).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["diff", "a.yaml", "evil.yaml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let json = stdout_of(&out);
+    assert!(json.contains("RED"));
+    for c in [
+        '\u{1b}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{2028}', '\u{85}', '\u{7f}',
+    ] {
+        assert!(!json.contains(c), "{c:?}");
+    }
+}
+
+#[test]
+fn symlinked_files_in_a_folder_are_skipped_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    std::fs::write(dir.path().join("secret.txt"), "root:SECRETHASH:1::\n").unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), clients.join("x.yaml")).unwrap();
+    let out = run_in(dir.path(), &["check", "clients", "--fail-on", "critical"]);
+    let all = stdout_of(&out) + &stderr_of(&out);
+    assert!(!all.contains("SECRETHASH"), "{all}");
+    assert!(
+        all.contains("clients/x.yaml") && all.contains("symbolic link to a file"),
+        "{all}"
+    );
+    // Named on the command line, a link is followed: the person asked for that file.
+    std::os::unix::fs::symlink(
+        dir.path().join("clients/a.yaml"),
+        dir.path().join("named.yaml"),
+    )
+    .unwrap();
+    assert_eq!(
+        run_in(dir.path(), &["report", "named.yaml"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn several_inputs_with_an_invalid_one_write_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), SOME);
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "bank: cisa-msp-customer@1.1.0\nassessed_on: 2026-02-30\nanswers:\n",
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &["report", "a.yaml", "bad.yaml", "--output", "pj.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("No file was written"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(files_in(dir.path()), ["a.yaml", "bad.yaml"]);
+}
+
+#[test]
+fn temporary_file_problems_name_the_folder_and_tmpdir() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    copy_sample(&clients.join("a.yaml"), MINIMAL);
+    copy_sample(&clients.join("b.yaml"), SOME);
+    let out = msp()
+        .args(["report", "clients", "--format", "json"])
+        .env("TMPDIR", "/nonexistent-msp-risk-tmp")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("/nonexistent-msp-risk-tmp") && err.contains("TMPDIR"),
+        "{err}"
+    );
+}
+
+#[test]
+fn standard_input_is_not_an_output() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(&dir.path().join("a.yaml"), MINIMAL);
+    let out = run_in(
+        dir.path(),
+        &["report", "a.yaml", "--output", "json:/dev/stdin"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}

@@ -28,6 +28,10 @@ pub fn run(cli: &Cli, cmd: &BankCommand) -> anyhow::Result<Exit> {
             super::emit(&show(&bank, q, settings::width(cli, is_terminal())), None)?;
         }
         BankCommand::Lint { file } => {
+            msp_risk::guard::protect(file);
+            if msp_risk::guard::stdout_is_an_input() {
+                bail!("{}", msp_risk::guard::STDOUT_IS_AN_INPUT);
+            }
             let bytes = msp_risk::fsio::read_limited(file)?;
             let file = &file.display().to_string();
             match bank::load(&bytes, file) {

@@ -34,6 +34,12 @@ pub fn run(cli: &Cli, args: &CheckArgs) -> anyhow::Result<Exit> {
             let _ = writeln!(out, "{}{line}", if i == 0 { first } else { rest });
         }
     };
+    // Every input is known before anything is printed: standard output redirected into one
+    // of them (`check a.yaml >> a.yaml`) is refused before a line is written.
+    super::protect_inputs(&args.files);
+    if msp_risk::guard::stdout_is_an_input() {
+        anyhow::bail!("{}", msp_risk::guard::STDOUT_IS_AN_INPUT);
+    }
     let mut failed = 0;
     let mut checked = 0;
     // One file at a time, each verdict printed as it comes: any number of files fits.

@@ -26,7 +26,9 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<Exit> {
             cli,
             std::io::IsTerminal::is_terminal(&std::io::stdout()),
         )),
-        DiffFormat::Json => serde_json::to_string_pretty(&diff)? + "\n",
+        // Organisation names and finding texts come from files: no control or bidi
+        // character passes through.
+        DiffFormat::Json => msp_risk::render::safe_json(&diff)?,
     };
     super::emit(&text, None)?;
     Ok(if args.fail_on_regression && diff.regressed() {

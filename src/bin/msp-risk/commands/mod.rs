@@ -140,7 +140,7 @@ pub fn protect_inputs(args: &[PathBuf]) -> usize {
 
 /// Where `--output` sends text: standard output for `-` and `/dev/stdout`, else a file.
 pub fn target(path: Option<&Path>) -> Option<&Path> {
-    path.filter(|p| !msp_risk::guard::is_stdio(p))
+    path.filter(|p| !msp_risk::guard::is_stdout(p))
 }
 
 /// Writes text to standard output, or atomically to `output` (replacing it, unless it is
@@ -153,9 +153,12 @@ pub fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
                 anyhow::bail!("{}", msp_risk::guard::STDOUT_IS_AN_INPUT);
             }
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-            Ok(())
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                // The reader went away (`| head`): nothing more to show, but the command's
+                // verdict (a failed gate: exit 1) must stand, so this is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
         }
     }
 }

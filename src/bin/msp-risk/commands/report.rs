@@ -68,7 +68,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
             file,
             closed: false,
             rows: if several {
-                Some(msp_risk::batch::RankedLines::new()?)
+                Some(msp_risk::batch::RankedLines::new().map_err(msp_risk::fsio::temp_error)?)
             } else {
                 None
             },
@@ -122,6 +122,16 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
             })?;
             sink.write(&text)?;
         }
+    }
+    if !invalid.is_empty() && sinks.iter().any(|s| s.file.is_some()) {
+        // An invalid input produces no output file: a summary silently missing a client
+        // would be worse than none (the temporary files go with the sinks).
+        eprintln!(
+            "No file was written: {} input(s) could not be used (see above). To write reports \
+             for the good ones and list the bad ones, use --output-dir.",
+            invalid.len()
+        );
+        return Ok(Exit::Error);
     }
     let mut files = Vec::new();
     let mut written = Vec::new();
@@ -262,7 +272,7 @@ fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<(Format, Option<PathBuf>)>> 
             },
             None => (None, PathBuf::from(spec)),
         };
-        let to_stdout = msp_risk::guard::is_stdio(&path);
+        let to_stdout = msp_risk::guard::is_stdout(&path);
         if path.is_dir() {
             bail!("cannot write {shown}: this is a folder, not a file");
         }
@@ -387,7 +397,11 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
     if let Some(e) = &summary.portfolio_error {
         eprintln!("error: {}", terminal_line(&e.to_string()));
     }
-    if !args.quiet {
+    let stdout_is_an_input = msp_risk::guard::stdout_is_an_input();
+    if stdout_is_an_input {
+        eprintln!("error: {}", msp_risk::guard::STDOUT_IS_AN_INPUT);
+    }
+    if !args.quiet && !stdout_is_an_input {
         let table =
             msp_risk::render::TableRenderer::new(settings::table_options(cli, false, false));
         print!("{}", table.portfolio_table(&summary.worst, summary.scored));
@@ -396,12 +410,19 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
         eprintln!("No --format given: only the summary was written (add e.g. --format html,csv for each client's reports).");
     }
     eprintln!(
-        "{} answers file(s) scored, {} invalid; {} file(s) written in {}, summary in {}",
+        "{} answers file(s) scored, {} invalid; {} file(s) written in {}, {}",
         summary.scored,
         summary.invalid.len() + problems.iter().filter(|p| p.is_error).count(),
         summary.files_written,
         terminal_line(&dir.display().to_string()),
-        terminal_line(&summary.portfolio_csv.display().to_string())
+        if summary.portfolio_error.is_some() {
+            "no summary (see the error above)".to_string()
+        } else {
+            format!(
+                "summary in {}",
+                terminal_line(&summary.portfolio_csv.display().to_string())
+            )
+        }
     );
     Ok(
         if summary.invalid.is_empty() && !problems.iter().any(|p| p.is_error) {
