@@ -381,9 +381,41 @@ pub(crate) fn verify_questions(report: &Report) -> Vec<(&str, &str)> {
 /// The sentence before the questions for the MSP.
 pub(crate) fn verify_intro(report: &Report) -> String {
     let n = report.verify.len();
+    let claims = report
+        .verify
+        .iter()
+        .filter(|id| {
+            report
+                .findings
+                .iter()
+                .any(|f| &f.question == *id && f.claim)
+        })
+        .count();
+    let what = match (n - claims, claims) {
+        (_, 0) => format!(
+            "{n} {} \"I don't know\"",
+            if n == 1 { "answer is" } else { "answers are" }
+        ),
+        (0, c) => format!(
+            "{c} {} not yet checked",
+            if c == 1 {
+                "claim of who does what is"
+            } else {
+                "claims of who does what are"
+            }
+        ),
+        (u, c) => format!(
+            "{u} {} \"I don't know\" and {c} {} not yet checked",
+            if u == 1 { "answer is" } else { "answers are" },
+            if c == 1 {
+                "claim of who does what is"
+            } else {
+                "claims of who does what are"
+            }
+        ),
+    };
     format!(
-        "{n} {} \"I don't know\": until your MSP answers, {} counted as {}.",
-        if n == 1 { "answer is" } else { "answers are" },
+        "{what}: until they are answered, {} counted as {}.",
         if n == 1 { "it is" } else { "they are" },
         if n == 1 { "a gap" } else { "gaps" },
     )

@@ -55,6 +55,16 @@ pub fn summary_row(
 /// score of a business that has done none of them.
 pub const DO_TODAY_SHARE: f64 = 0.10;
 
+/// The share one confirmed gap on any other critical question takes off (half for a partial
+/// gap): remote desktop open to the internet or MSP administrators without MFA are single
+/// exposures that sink a business on their own. Confirmed gaps only: an "I don't know" here
+/// is already a gap in the score and first in the questions for the MSP.
+pub const CRITICAL_SHARE: f64 = 0.05;
+
+/// The highest score while any critical question has a confirmed full gap: one band below
+/// "Strong". A business with such an exposure is not strong, whatever else it does.
+pub const CRITICAL_CAP: f64 = 89.0;
+
 /// Below this share (percent) of the applicable questions answered ("I don't know" counts
 /// as an answer), the rating reads "incomplete" instead of a band.
 pub const COMPLETE_PERCENT: u32 = 80;
@@ -73,6 +83,10 @@ struct Item {
     /// The gap if every answer still to verify turned out "yes".
     best: f64,
     do_today: bool,
+    /// Severity critical.
+    critical: bool,
+    /// Answered and checked (not "I don't know", not blank, not a claim to verify).
+    confirmed: bool,
 }
 
 /// The overall score of `items` (0–100, unrounded), with the gaps of the questions for which
@@ -87,7 +101,7 @@ fn overall_of(
 ) -> Option<(f64, f64, f64)> {
     let mut possible = vec![0u32; bank.domains.len()];
     let mut lost = vec![0f64; bank.domains.len()];
-    let mut open_do_today = 0.0;
+    let (mut share, mut capped) = (0.0, false);
     for it in items {
         let gap = if closed(it.question) {
             0.0
@@ -99,8 +113,11 @@ fn overall_of(
         possible[it.domain] += it.weight;
         lost[it.domain] += f64::from(it.weight) * gap;
         if it.do_today {
-            open_do_today += gap;
+            share += DO_TODAY_SHARE * gap;
+        } else if it.critical && it.confirmed {
+            share += CRITICAL_SHARE * gap;
         }
+        capped |= it.critical && it.confirmed && gap >= 1.0;
     }
     let (mut sum, mut weights) = (0.0, 0.0);
     for (d, domain) in bank.domains.iter().enumerate() {
@@ -112,7 +129,10 @@ fn overall_of(
     }
     (weights > 0.0).then(|| {
         let weighted = 100.0 * sum / weights;
-        let score = weighted * (1.0 - DO_TODAY_SHARE * open_do_today).max(0.0);
+        let mut score = weighted * (1.0 - share).max(0.0);
+        if capped {
+            score = score.min(CRITICAL_CAP);
+        }
         (score, weighted, weighted - score)
     })
 }
@@ -156,10 +176,19 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         let answer = record.and_then(|r| r.answer.as_ref());
         // An owner claim ("us", "our MSP"...) whose checks are blank or "I don't know" is not
         // a pass: it is a gap still to verify, like an "I don't know".
-        let claim = applies
-            && answer.is_some_and(|a| unverified_claim(bank, q, a, applies_all, &answer_of));
+        let claim_check = match answer {
+            Some(a) if applies => claim_state(bank, q, a, applies_all, &answer_of),
+            _ => Claim::Backed,
+        };
+        let claim = claim_check == Claim::Unverified;
         if detail {
-            questions.push(question_result(bank, q, applies, record, claim));
+            questions.push(question_result(
+                bank,
+                q,
+                applies,
+                record,
+                claim_check != Claim::Backed,
+            ));
         }
         if !applies {
             if detail && answer.is_some() {
@@ -184,6 +213,8 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
                 gap: 1.0,
                 best: 0.0,
                 do_today,
+                critical: q.severity == crate::bank::Severity::Critical,
+                confirmed: false,
             });
             if detail {
                 unanswered.push(Unanswered {
@@ -205,9 +236,15 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.not_applicable += 1;
             continue;
         };
-        if claim {
-            gap = Gap::Full;
-            counts.unverified_claims += 1;
+        match claim_check {
+            Claim::Unverified => {
+                gap = Gap::Full;
+                counts.unverified_claims += 1;
+            }
+            // "Us", but nobody named; "a vendor", but no agreement: as much a gap as
+            // "nobody", never better.
+            Claim::Failed(g) => gap = gap.max(g),
+            Claim::Backed => {}
         }
         let is_unknown = is_unknown || claim;
         let lost_here = f64::from(weight) * gap.fraction();
@@ -224,6 +261,8 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             gap: gap.fraction(),
             best: if is_unknown { 0.0 } else { gap.fraction() },
             do_today,
+            critical: q.severity == crate::bank::Severity::Critical,
+            confirmed: !is_unknown,
         });
         if gap == Gap::None {
             continue;
@@ -405,10 +444,48 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
 }
 
 /// The action plan: the open, confirmed findings (not accepted, not "I don't know") grouped
-/// by the bank's actions, most urgent first (highest risk, then priority class, then the
-/// biggest gain in score, then bank order), at most [`PLAN_MAX`]. Each action's gain is the
-/// score with its findings closed, less the score now.
+/// by the bank's actions, in the order of each action's most urgent finding (so the plan and
+/// the findings table agree), at most [`PLAN_MAX`]. When a critical or "do today" question is
+/// still to verify, getting written answers from the MSP comes first. Each action's gain is
+/// the score with its findings closed, less the score now.
 fn plan(bank: &Bank, findings: &[Finding], items: &[Item], now: Option<f64>) -> Vec<PlanAction> {
+    let gain_of = |ids: &[usize]| -> u32 {
+        match (now, overall_of(bank, items, &|qi| ids.contains(&qi), false)) {
+            (Some(n), Some((a, _, _))) => round_score(a).saturating_sub(round_score(n)),
+            _ => 0,
+        }
+    };
+    let mut actions: Vec<PlanAction> = Vec::new();
+    // First, when the most dangerous questions are unanswered by the MSP: ask in writing.
+    let urgent: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.is_open()
+                && f.unverified
+                && (f.risk == crate::bank::Severity::Critical
+                    || f.priority == crate::bank::Priority::DoToday)
+        })
+        .collect();
+    if let Some(first) = urgent.first() {
+        let ids: Vec<usize> = urgent
+            .iter()
+            .filter_map(|f| bank.position(&f.question))
+            .collect();
+        actions.push(PlanAction {
+            rank: 0,
+            id: VERIFY_ACTION.to_string(),
+            title: "Get written answers from your MSP on the most urgent questions".into(),
+            owner: crate::bank::WhoActs::YouAskMsp,
+            why: "Until your MSP answers these, each counts as a gap, and they are the ones \
+                  attackers use first."
+                .into(),
+            risk: first.risk,
+            priority: crate::bank::Priority::DoToday,
+            findings: urgent.iter().map(|f| f.question.clone()).collect(),
+            score_gain: gain_of(&ids),
+            order: 0,
+        });
+    }
     // Key: the action's index, or the question's own index past the actions.
     let mut groups: Vec<(usize, Vec<&Finding>)> = Vec::new();
     for f in findings.iter().filter(|f| f.is_open() && !f.unverified) {
@@ -421,61 +498,51 @@ fn plan(bank: &Bank, findings: &[Finding], items: &[Item], now: Option<f64>) -> 
             None => groups.push((key, vec![f])),
         }
     }
-    let mut actions: Vec<PlanAction> = groups
-        .into_iter()
-        .map(|(key, list)| {
-            let ids: Vec<usize> = list
-                .iter()
-                .filter_map(|f| bank.position(&f.question))
-                .collect();
-            let after = overall_of(bank, items, &|qi| ids.contains(&qi), false);
-            let gain = match (now, after) {
-                (Some(n), Some((a, _, _))) => round_score(a).saturating_sub(round_score(n)),
-                _ => 0,
-            };
-            let first = list[0];
-            let q = &bank.questions[ids[0]];
-            let (id, title, owner, why) = match bank.actions.get(key) {
-                Some(a) => (a.id.clone(), a.title.clone(), a.owner, a.why.clone()),
-                None => (
-                    q.id.to_lowercase(),
-                    q.recommendation.clone(),
-                    q.who_acts,
-                    q.why.clone(),
-                ),
-            };
-            PlanAction {
-                rank: 0,
-                id,
-                title,
-                owner,
-                why,
-                risk: list.iter().map(|f| f.risk).max().unwrap_or(first.risk),
-                priority: list
-                    .iter()
-                    .map(|f| f.priority)
-                    .min()
-                    .unwrap_or(first.priority),
-                findings: list.iter().map(|f| f.question.clone()).collect(),
-                score_gain: gain,
-                order: key,
-            }
-        })
-        .collect();
-    actions.sort_by_key(|a| {
-        (
-            std::cmp::Reverse(a.risk),
-            a.priority,
-            std::cmp::Reverse(a.score_gain),
-            a.order,
-        )
-    });
+    // Groups are made in rank order: each group's first finding is its most urgent.
+    for (key, list) in groups {
+        let ids: Vec<usize> = list
+            .iter()
+            .filter_map(|f| bank.position(&f.question))
+            .collect();
+        let first = list[0];
+        let q = &bank.questions[ids[0]];
+        let (id, title, owner, why) = match bank.actions.get(key) {
+            Some(a) => (a.id.clone(), a.title.clone(), a.owner, a.why.clone()),
+            None => (
+                q.id.to_lowercase(),
+                q.recommendation.clone(),
+                q.who_acts,
+                q.why.clone(),
+            ),
+        };
+        // Who acts is what the findings say when they agree; the action's owner otherwise.
+        let owner = if list.iter().all(|f| f.who_acts == first.who_acts) {
+            first.who_acts
+        } else {
+            owner
+        };
+        actions.push(PlanAction {
+            rank: 0,
+            id,
+            title,
+            owner,
+            why,
+            risk: first.risk,
+            priority: first.priority,
+            findings: list.iter().map(|f| f.question.clone()).collect(),
+            score_gain: gain_of(&ids),
+            order: first.rank as usize,
+        });
+    }
     actions.truncate(PLAN_MAX);
     for (i, a) in actions.iter_mut().enumerate() {
         a.rank = i as u32 + 1;
     }
     actions
 }
+
+/// The id of the plan's first action when urgent questions are still to verify.
+pub const VERIFY_ACTION: &str = "verify-with-msp";
 
 fn question_result(
     bank: &Bank,
@@ -536,28 +603,61 @@ fn acceptance_status(
     })
 }
 
-/// Whether `answer` to `q` claims an owner ("us", "msp", "shared", "vendor") whose checks,
-/// the follow-ups that answer opens, are not all answered: some are blank or "I don't know".
-fn unverified_claim<'a>(
+/// What the checks of an owner claim say: the follow-ups that an answer "us", "msp",
+/// "shared" or "vendor" opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// Not a claim, or every check is "yes" (or there is none).
+    Backed,
+    /// A check is blank or "I don't know": the claim is still to verify.
+    Unverified,
+    /// A check is "no" (full) or "partly" (partial): the claim is not backed, and the area
+    /// is as much a gap as if nobody owned it.
+    Failed(Gap),
+}
+
+fn claim_state<'a>(
     bank: &Bank,
     q: &Question,
     answer: &Answer,
     applies: &[bool],
     answer_of: &dyn Fn(&str) -> Option<&'a Answer>,
-) -> bool {
+) -> Claim {
     let Answer::Owner(owner) = answer else {
-        return false;
+        return Claim::Backed;
     };
     if *owner == Owner::Nobody {
-        return false;
+        return Claim::Backed;
     }
-    bank.questions.iter().zip(applies).any(|(f, &applies)| {
-        applies
-            && f.when
-                .as_ref()
-                .is_some_and(|c| c.question == q.id && c.answer_in.iter().any(|w| w == answer.id()))
-            && matches!(answer_of(&f.id), None | Some(Answer::Unknown))
-    })
+    let checks: Vec<Option<&Answer>> = bank
+        .questions
+        .iter()
+        .zip(applies)
+        .filter(|(f, &applies)| {
+            applies
+                && f.when.as_ref().is_some_and(|c| {
+                    c.question == q.id && c.answer_in.iter().any(|w| w == answer.id())
+                })
+        })
+        .map(|(f, _)| answer_of(&f.id).filter(|a| f.gap(a).is_some() || **a == Answer::Unknown))
+        .collect();
+    let gap_of = |a: &Option<&Answer>| match a {
+        Some(Answer::YesNo(YesNo::No)) => Some(Gap::Full),
+        Some(Answer::YesNo(YesNo::Partial)) => Some(Gap::Partial),
+        _ => None,
+    };
+    if checks.iter().any(|a| gap_of(a) == Some(Gap::Full)) {
+        Claim::Failed(Gap::Full)
+    } else if checks
+        .iter()
+        .any(|a| matches!(a, None | Some(Answer::Unknown)))
+    {
+        Claim::Unverified
+    } else if checks.iter().any(|a| gap_of(a) == Some(Gap::Partial)) {
+        Claim::Failed(Gap::Partial)
+    } else {
+        Claim::Backed
+    }
 }
 
 fn not_asked_note<'a>(

@@ -66,9 +66,10 @@ fn unknown_is_a_full_gap_flagged_unverified() {
 fn not_applicable_is_left_out_of_the_score() {
     let r = report("answers:\n  ACC-01: no\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: na\n");
     assert_eq!(r.counts.not_applicable, 1);
-    // BCK is left with BCK-01 alone (met): 100; ACC loses 8 of 12: 33.3; mean 66.7.
+    // BCK is left with BCK-01 alone (met): 100; ACC loses 8 of 12: 33.3; mean 66.7; the
+    // confirmed critical gap (ACC-01) takes 5 % off: 63.3.
     assert_eq!(r.domains[1].score.possible, 4, "BCK-03 is not scored");
-    assert_eq!(r.overall.score, Some(67));
+    assert_eq!(r.overall.score, Some(63));
 }
 
 #[test]
@@ -89,8 +90,9 @@ fn a_blank_is_scored_like_i_dont_know_and_listed_apart() {
     assert_eq!(blank.overall.score, unknown.overall.score);
     assert_eq!(blank.overall.best_case, unknown.overall.best_case);
     assert_eq!(blank.overall.score, Some(0));
-    // Were every blank verified as in place: ACC 8 of 12 lost (33.3), BCK 100: 67.
-    assert_eq!(blank.overall.best_case, Some(67));
+    // Were every blank verified as in place: ACC 8 of 12 lost (33.3), BCK 100: 66.7, less
+    // 5 % for the confirmed critical gap: 63.
+    assert_eq!(blank.overall.best_case, Some(63));
     assert_eq!(blank.rating, Rating::Incomplete, "1 of 4 answered");
     assert_ne!(unknown.rating, Rating::Incomplete);
 }
@@ -107,12 +109,13 @@ fn nothing_answered_means_not_assessed_rather_than_perfect() {
 fn the_score_formula_matches_the_documentation() {
     // ACC: ACC-01 no (critical 8, lost 8), ACC-03 app (high 4, partial: lost 2): 1 − 10/12
     // = 16.7. BCK: BCK-01 us (high 4), BCK-03 yes (low 1): 100. Domain weights 5 and 5:
-    // (16.7 + 100) / 2 = 58.3; no "do today" question in this bank: 58.
+    // (16.7 + 100) / 2 = 58.3; no "do today" question in this bank; ACC-01 is critical and
+    // confirmed "no": 5 % off, 55.4, and at most 89 (no effect here): 55.
     let r = report("answers:\n  ACC-01: no\n  ACC-03: app\n  BCK-01: us\n  BCK-03: yes\n");
     assert_eq!(r.overall.possible, 17);
     assert_eq!(r.overall.lost, 10.0);
     assert_eq!(r.overall.weighted, Some(58.3));
-    assert_eq!(r.overall.score, Some(58));
+    assert_eq!(r.overall.score, Some(55));
     assert_eq!(r.rating, Rating::Weak);
     let acc = &r.domains[0];
     assert_eq!(
@@ -156,10 +159,9 @@ fn an_area_owned_by_the_msp_is_covered_only_if_the_contract_says_so() {
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::ToVerify);
     assert_eq!(r.counts.unanswered_by_risk.medium, 1, "BCK-02 is blank");
     let r = report("answers:\n  BCK-01: msp\n  BCK-02: no\n");
-    assert!(
-        finding(&r, "BCK-01").is_none(),
-        "the check's own finding says it"
-    );
+    // A claim whose check is "no" is as much a gap as "nobody", never better.
+    let parent = finding(&r, "BCK-01").unwrap();
+    assert!(!parent.unverified && parent.gap == Gap::Full);
     assert_eq!(
         r.responsibilities[0].status,
         ResponsibilityStatus::NotConfirmed
@@ -170,6 +172,22 @@ fn an_area_owned_by_the_msp_is_covered_only_if_the_contract_says_so() {
     // The small bank has no check for "us": nothing to confirm.
     let r = report("answers:\n  BCK-01: us\n");
     assert_eq!(r.responsibilities[0].status, ResponsibilityStatus::Covered);
+}
+
+#[test]
+fn a_confirmed_critical_gap_keeps_the_score_below_strong() {
+    let all_good = "answers:\n  ACC-01: yes\n  ACC-02: yes\n  ACC-03: security_key\n  BCK-01: us\n  BCK-03: yes\n";
+    assert_eq!(report(all_good).rating, Rating::Strong);
+    // ACC-01 partly: ACC loses 4 of 14 (71.4), BCK 100: 85.7; a partial gap on a critical
+    // question takes 2.5 % off (83.6), and only a full gap caps: 84, Good.
+    let partly = report(&all_good.replace("ACC-01: yes", "ACC-01: partial"));
+    assert_eq!(partly.overall.score, Some(84));
+    let no = report(&all_good.replace("ACC-01: yes\n  ACC-02: yes", "ACC-01: no"));
+    assert!(no.overall.score <= Some(89));
+    // ACC-01 unknown: a gap in the score, but no extra deduction or cap until confirmed.
+    let unknown = report(&all_good.replace("ACC-01: yes\n  ACC-02: yes", "ACC-01: unknown"));
+    assert!(unknown.overall.score < Some(89));
+    assert_eq!(unknown.overall.best_case, Some(100));
 }
 
 #[test]

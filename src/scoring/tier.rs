@@ -91,13 +91,33 @@ pub(super) fn assess<'a>(
     } else {
         let share = share.unwrap_or(0.0);
         let percent = (share * 100.0).round();
-        let tier = if share >= 0.8 && !weak {
+        let mut tier = if share >= 0.8 && !weak {
             Tier::Comprehensive
         } else if share >= 0.4 {
             Tier::Some
         } else {
             Tier::Minimal
         };
+        // An MSP that has not done one of CISA's "do today" actions (MFA on its accounts,
+        // its remote tool closed to the internet) has at most a minimal security focus,
+        // whatever else it does.
+        let missing_do_today: Vec<&str> = indicators
+            .iter()
+            .filter(|i| {
+                i.status == IndicatorStatus::NotMet
+                    && bank
+                        .question(&i.question)
+                        .is_some_and(|q| q.priority == crate::bank::Priority::DoToday)
+            })
+            .map(|i| i.question.as_str())
+            .collect();
+        if !missing_do_today.is_empty() && tier > Tier::Minimal {
+            tier = Tier::Minimal;
+            reasons.push(format!(
+                "Held at minimal: a CISA \"do today\" action is missing ({}).",
+                missing_do_today.join(", ")
+            ));
+        }
         reasons.push(format!(
             "{credit} of {applicable} indicators are in place ({percent}%; partly counts as half, \
              \"I don't know\" and blanks as not in place)."

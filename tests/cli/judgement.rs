@@ -242,9 +242,14 @@ fn unknowns_give_a_range_and_are_never_confirmed_facts() {
     assert!(r.overall.score < r.overall.best_case);
     assert_eq!(r.overall.best_case, Some(100));
     assert_eq!(r.verify.len(), 3);
-    assert!(
-        r.plan.is_empty(),
-        "unknowns go to the questions for the MSP, not the plan"
+    // Unknowns are not actions; but CON-01 and BCK-03 are "do today": asking the MSP for
+    // written answers on them comes first.
+    assert_eq!(r.plan.len(), 1, "{:?}", r.plan);
+    assert_eq!(r.plan[0].id, msp_risk::scoring::VERIFY_ACTION);
+    assert_eq!(
+        r.plan[0].findings,
+        ["BCK-03", "CON-01"],
+        "in rank order (BCK weighs more)"
     );
     for f in &r.findings {
         assert!(f.unverified);
@@ -284,4 +289,82 @@ fn the_plan_has_at_most_ten_actions_and_one_contract_gap_is_one_action() {
         .filter_map(|f| f.action.as_deref())
         .collect();
     assert!(contract.windows(2).all(|w| w[0] == w[1]), "{contract:?}");
+}
+
+#[test]
+fn a_single_critical_exposure_is_not_strong() {
+    // The expert's probes: each is a perfect firm but for one exposure.
+    for (id, word) in [
+        ("RMM-03", "no"),
+        ("ACC-04", "no"),
+        ("PAT-03", "no"),
+        ("MFA-02", "no_second_step"),
+    ] {
+        let mut file = perfect();
+        set(&mut file, id, answer(id, word));
+        let r = score(&file);
+        assert!(
+            r.overall.score.unwrap() <= 89,
+            "{id}: {:?}",
+            r.overall.score
+        );
+        assert_ne!(r.rating, Rating::Strong, "{id}");
+    }
+    // Every critical attack route at its worst: clearly weak, not "good".
+    let mut file = perfect();
+    for id in ["RMM-03", "ACC-04", "ACC-06", "PAT-03", "MFA-04"] {
+        set(&mut file, id, answer(id, "no"));
+    }
+    set(&mut file, "MFA-02", answer("MFA-02", "no_second_step"));
+    let r = score(&file);
+    assert!(r.overall.score.unwrap() < 75, "{:?}", r.overall.score);
+}
+
+#[test]
+fn a_claim_its_checks_deny_is_never_better_than_nobody() {
+    for parent in bank()
+        .questions
+        .iter()
+        .filter(|q| q.kind == Kind::Ownership)
+    {
+        let mut nobody = perfect();
+        set(&mut nobody, &parent.id, answer(&parent.id, "nobody"));
+        for owner in ["us", "vendor", "msp", "shared"] {
+            let mut claimed = perfect();
+            set(&mut claimed, &parent.id, answer(&parent.id, owner));
+            for f in bank().questions.iter().filter(|f| {
+                f.when.as_ref().is_some_and(|c| {
+                    c.question == parent.id && c.answer_in.iter().any(|w| w == owner)
+                })
+            }) {
+                set(&mut claimed, &f.id, answer(&f.id, "no"));
+            }
+            assert!(
+                score(&claimed).overall.score <= score(&nobody).overall.score,
+                "{} {owner}",
+                parent.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_plan_follows_the_findings_order() {
+    let mut file = perfect();
+    for id in ["ACC-01", "MFA-01", "CON-01", "RMM-03", "LOG-02"] {
+        set(&mut file, id, answer(id, "no"));
+    }
+    let r = score(&file);
+    let leads: Vec<u32> = r
+        .plan
+        .iter()
+        .map(|a| {
+            r.findings
+                .iter()
+                .find(|f| f.question == a.findings[0])
+                .unwrap()
+                .rank
+        })
+        .collect();
+    assert!(leads.windows(2).all(|w| w[0] < w[1]), "{leads:?}");
 }

@@ -102,9 +102,27 @@ fn every_score_can_be_recomputed_from_its_inputs() {
             }
         }
         let weighted = 100.0 * sum / weights;
-        // Every open "do today" gap takes 10 % off (5 % for a partial one).
+        // Every open "do today" gap takes 10 % off (5 % for a partial one); every confirmed
+        // gap on another critical question 5 % (2.5 %); a confirmed full gap on any critical
+        // question caps the score at 89.
         let do_today: f64 = findings_do_today(&r);
-        let score = weighted * (1.0 - 0.1 * do_today).max(0.0);
+        let confirmed_critical = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "critical" && f["unverified"] == false);
+        let (mut critical, mut capped) = (0.0, false);
+        for f in confirmed_critical {
+            let gap = if f["gap"] == "partial" { 0.5 } else { 1.0 };
+            if f["priority"] != "do_today" {
+                critical += gap;
+            }
+            capped |= gap == 1.0;
+        }
+        let mut score = weighted * (1.0 - 0.1 * do_today - 0.05 * critical).max(0.0);
+        if capped {
+            score = score.min(89.0);
+        }
         assert_eq!(
             r["overall"]["score"].as_u64().unwrap(),
             score.round() as u64,
