@@ -196,9 +196,10 @@ pub struct Overall {
     pub to_verify: u32,
     /// The weighted mean of the domain scores (0–100, one decimal), before the deduction.
     pub weighted: Option<f64>,
-    /// Points taken off for open "do today" gaps (10 % of the weighted score each, 5 % for a
-    /// partial gap), one decimal.
-    pub do_today_deduction: f64,
+    /// Points taken off the weighted score, one decimal: 10 % per open "do today" gap, 5 % per
+    /// confirmed gap on another critical question (half for partial gaps), and the cap at 89
+    /// while a critical question has a confirmed full gap.
+    pub deduction: f64,
     /// Share of the applicable questions answered, in percent ("I don't know" counts).
     pub completeness_percent: u32,
     /// True when at least 80 % are answered; otherwise the rating is "incomplete".

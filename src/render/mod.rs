@@ -278,14 +278,14 @@ pub fn score_explanation(report: &Report) -> Option<String> {
     let o = &report.overall;
     let weighted = o.weighted?;
     let mut s = format!("The domain scores average {weighted:.1} (weighted)");
-    if o.do_today_deduction > 0.0 {
+    if o.deduction > 0.0 {
         let _ = write!(
             s,
-            ", less {} for open CISA \"do today\" gaps",
-            points(o.do_today_deduction)
+            ", less {} for open CISA \"do today\" and other critical gaps",
+            points(o.deduction)
         );
     } else {
-        s.push_str("; no CISA \"do today\" gap is open");
+        s.push_str("; no CISA \"do today\" or other critical gap is open");
     }
     if o.to_verify > 0 {
         s.push_str(

@@ -361,7 +361,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         best_case: high.map(|(s, _, _)| round_score(s)),
         to_verify: counts.unknown + counts.unanswered + counts.unverified_claims,
         weighted: low.map(|(_, w, _)| (w * 10.0).round() / 10.0),
-        do_today_deduction: low.map_or(0.0, |(_, _, d)| (d * 10.0).round() / 10.0),
+        deduction: low.map_or(0.0, |(_, _, d)| (d * 10.0).round() / 10.0),
         completeness_percent: completeness,
         complete: completeness >= COMPLETE_PERCENT,
         possible,

@@ -129,7 +129,7 @@ fn every_score_can_be_recomputed_from_its_inputs() {
             "{file}"
         );
         assert_eq!(
-            r["overall"]["do_today_deduction"].as_f64().unwrap(),
+            r["overall"]["deduction"].as_f64().unwrap(),
             ((weighted - score) * 10.0).round() / 10.0
         );
         let o = &r["overall"];
