@@ -735,7 +735,7 @@ fn write_locked(path: &Path, bytes: &[u8], overwrite: bool) -> Result<File, Writ
 
 /// Opens an existing file for reading without following a symbolic link at its last
 /// component, and without blocking on a FIFO or taking a terminal as controlling terminal.
-fn open_no_follow(path: &Path) -> std::io::Result<File> {
+pub(crate) fn open_no_follow(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

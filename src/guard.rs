@@ -49,12 +49,32 @@ pub fn protect(path: &Path) {
     }
 }
 
+/// The metadata of whatever is behind a standard stream (a file, a pipe, a terminal).
+#[cfg(unix)]
+fn stream_metadata(stream: &impl std::os::fd::AsFd) -> Option<std::fs::Metadata> {
+    let fd = stream.as_fd().try_clone_to_owned().ok()?;
+    std::fs::File::from(fd).metadata().ok()
+}
+
+/// The identity of standard output when it is a regular file (`> out.txt`).
+fn stdout_file_identity() -> Option<Identity> {
+    #[cfg(unix)]
+    {
+        stream_metadata(&std::io::stdout())
+            .filter(|m| m.is_file())
+            .as_ref()
+            .and_then(identity)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 fn stdin_metadata() -> Option<std::fs::Metadata> {
     #[cfg(unix)]
     {
-        use std::os::fd::AsFd;
-        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
-        std::fs::File::from(fd).metadata().ok()
+        stream_metadata(&std::io::stdin())
     }
     #[cfg(not(unix))]
     {
@@ -65,26 +85,12 @@ fn stdin_metadata() -> Option<std::fs::Metadata> {
 /// Whether standard output is one of the files this run reads (`report a.yaml >> a.yaml`):
 /// then nothing may be written to it.
 pub fn stdout_is_an_input() -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        let meta = std::io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .ok()
-            .and_then(|fd| std::fs::File::from(fd).metadata().ok());
-        match meta.as_ref().filter(|m| m.is_file()).and_then(identity) {
-            Some(id) => PROTECTED
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&id),
-            None => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        false
-    }
+    stdout_file_identity().is_some_and(|id| {
+        PROTECTED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&id)
+    })
 }
 
 /// The message for [`stdout_is_an_input`].
@@ -116,27 +122,7 @@ pub fn is_stdout(path: &Path) -> bool {
 /// readers: a file that is also standard output is never read (it would be extended with
 /// the report about it while being read).
 pub(crate) fn is_standard_output(meta: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        let out = std::io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .ok()
-            .and_then(|fd| std::fs::File::from(fd).metadata().ok());
-        match (
-            out.as_ref().filter(|m| m.is_file()).and_then(identity),
-            identity(meta),
-        ) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        false
-    }
+    matches!((stdout_file_identity(), identity(meta)), (Some(a), Some(b)) if a == b)
 }
 
 /// Why a path may not be written to, as an error the callers wrap in a
@@ -202,14 +188,7 @@ pub fn check(path: &Path) -> io::Result<()> {
 /// Whether another process holds an exclusive lock on the file (an interview holds its
 /// answers file this way). Opened without following links or blocking.
 fn held_by_another(path: &Path) -> bool {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
-    }
-    match options.open(path) {
+    match crate::fsio::open_no_follow(path) {
         Ok(file) => matches!(
             file.try_lock_shared(),
             Err(std::fs::TryLockError::WouldBlock)

@@ -616,6 +616,25 @@ enum Claim {
     Failed(Gap),
 }
 
+/// The follow-ups of `q` that `answer` opens and that apply: the checks of an owner claim.
+fn checks_of<'b>(
+    bank: &'b Bank,
+    q: &'b Question,
+    answer: &'b Answer,
+    applies: &'b [bool],
+) -> impl Iterator<Item = &'b Question> {
+    bank.questions
+        .iter()
+        .zip(applies)
+        .filter(move |(f, &applies)| {
+            applies
+                && f.when.as_ref().is_some_and(|c| {
+                    c.question == q.id && c.answer_in.iter().any(|w| w == answer.id())
+                })
+        })
+        .map(|(f, _)| f)
+}
+
 fn claim_state<'a>(
     bank: &Bank,
     q: &Question,
@@ -629,17 +648,8 @@ fn claim_state<'a>(
     if *owner == Owner::Nobody {
         return Claim::Backed;
     }
-    let checks: Vec<Option<&Answer>> = bank
-        .questions
-        .iter()
-        .zip(applies)
-        .filter(|(f, &applies)| {
-            applies
-                && f.when.as_ref().is_some_and(|c| {
-                    c.question == q.id && c.answer_in.iter().any(|w| w == answer.id())
-                })
-        })
-        .map(|(f, _)| answer_of(&f.id).filter(|a| f.gap(a).is_some() || **a == Answer::Unknown))
+    let checks: Vec<Option<&Answer>> = checks_of(bank, q, answer, applies)
+        .map(|f| answer_of(&f.id).filter(|a| f.gap(a).is_some() || **a == Answer::Unknown))
         .collect();
     let gap_of = |a: &Option<&Answer>| match a {
         Some(Answer::YesNo(YesNo::No)) => Some(Gap::Full),
@@ -774,17 +784,8 @@ fn responsibilities<'a>(
             // The claim is checked by the follow-ups its answer opens (contract, named
             // person, written agreement, written split): covered only when all are "yes".
             let checks: Vec<Option<&Answer>> = match owner {
-                Some(a @ Answer::Owner(_)) => bank
-                    .questions
-                    .iter()
-                    .zip(applies)
-                    .filter(|(f, &applies)| {
-                        applies
-                            && f.when.as_ref().is_some_and(|c| {
-                                c.question == q.id && c.answer_in.iter().any(|w| w == a.id())
-                            })
-                    })
-                    .map(|(f, _)| answer_of(&f.id))
+                Some(a @ Answer::Owner(_)) => checks_of(bank, q, a, applies)
+                    .map(|f| answer_of(&f.id))
                     .collect(),
                 _ => Vec::new(),
             };
