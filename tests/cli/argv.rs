@@ -87,9 +87,16 @@ const WORDS: &[&str] = &[
 fn word() -> impl Strategy<Value = OsString> {
     prop_oneof![
         6 => proptest::sample::select(WORDS).prop_map(OsString::from),
-        1 => proptest::collection::vec(any::<u8>(), 0..12)
-            .prop_map(|b| OsString::from_vec(b.into_iter().filter(|c| *c != 0).collect())),
-        1 => "[a-z:./-]{0,10}".prop_map(OsString::from),
+        // Any bytes but NUL and `/`, and never only dots: a random `/` or `..` would make a
+        // command walk the whole machine.
+        1 => proptest::collection::vec(any::<u8>(), 0..12).prop_map(|b| {
+            let mut b: Vec<u8> = b.into_iter().filter(|c| *c != 0 && *c != b'/').collect();
+            if !b.is_empty() && b.iter().all(|c| *c == b'.') {
+                b.push(b'x');
+            }
+            OsString::from_vec(b)
+        }),
+        1 => "[a-z:_-]{0,10}".prop_map(OsString::from),
     ]
 }
 
