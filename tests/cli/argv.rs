@@ -136,6 +136,7 @@ proptest! {
         .unwrap();
         let out = msp()
             .args(&args)
+            .write_stdin(Vec::<u8>::new())
             .current_dir(dir.path())
             .timeout(Duration::from_secs(60))
             .output()
