@@ -584,6 +584,11 @@ impl ResponsibilityStatus {
 pub struct TierAssessment {
     /// The tier.
     pub tier: Tier,
+    /// The tier if every unverified or blank indicator turned out to be in place (the top
+    /// of the range the unknowns leave open).
+    pub best_case: Tier,
+    /// Indicators still to verify ("I don't know" or blank).
+    pub to_verify: u32,
     /// Share of indicator credit earned, 0–100, over every applicable indicator.
     pub credit_percent: Option<u32>,
     /// Indicators that apply.

@@ -214,7 +214,7 @@ impl Renderer for HtmlRenderer {
 </div>
 "#,
             h(&super::rating_text(r)),
-            r.msp_tier.tier.label(),
+            &super::tier_text(r),
             h(&open_counts(r)),
             h(&super::answers_text(r)),
             r.counts.accepted,
@@ -335,7 +335,7 @@ impl Renderer for HtmlRenderer {
         let _ = write!(
             o,
             r#"<section id="tier"><h2>MSP capability tier: {}</h2><ul>"#,
-            r.msp_tier.tier.label()
+            &super::tier_text(r)
         );
         for reason in &r.msp_tier.reasons {
             let _ = write!(o, "<li>{}</li>", h(reason));

@@ -126,7 +126,7 @@ impl Renderer for MarkdownRenderer {
                 "MSP capability tier".into(),
                 format!(
                     "{} (msp-risk's rule of thumb: see why below)",
-                    r.msp_tier.tier.label()
+                    &super::tier_text(r)
                 ),
             ],
         );
@@ -223,7 +223,7 @@ impl Renderer for MarkdownRenderer {
             out.push('\n');
         }
 
-        let _ = writeln!(out, "## MSP capability tier: {}\n", r.msp_tier.tier.label());
+        let _ = writeln!(out, "## MSP capability tier: {}\n", &super::tier_text(r));
         for reason in &r.msp_tier.reasons {
             let _ = writeln!(out, "- {}", md(reason));
         }

@@ -469,6 +469,23 @@ pub(crate) fn document_date(report: &Report) -> &str {
         .unwrap_or(&report.evaluated_on)
 }
 
+/// The MSP tier in words, with the range the unverified indicators leave open:
+/// "Minimal cybersecurity focus (could be Some cybersecurity focus once 3 answers about the
+/// MSP are verified)".
+pub fn tier_text(report: &Report) -> String {
+    let t = &report.msp_tier;
+    if t.best_case > t.tier && t.tier != crate::report::Tier::Undetermined {
+        format!(
+            "{} (could be {} once {} answer(s) about the MSP are verified)",
+            t.tier.label(),
+            t.best_case.label().to_lowercase(),
+            t.to_verify
+        )
+    } else {
+        t.tier.label().to_string()
+    }
+}
+
 /// A finding's title as every format shows it: "Not verified: ..." for "I don't know",
 /// "... (partly)" for a partial gap.
 pub fn finding_title(f: &crate::report::Finding) -> String {

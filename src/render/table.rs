@@ -342,10 +342,7 @@ impl TableRenderer {
             ),
             (
                 "MSP tier",
-                format!(
-                    "{} (a rule of thumb: see why below)",
-                    r.msp_tier.tier.label()
-                ),
+                format!("{} (a rule of thumb: see why below)", &super::tier_text(r)),
             ),
         ];
         for (label, value) in rows {
@@ -509,7 +506,7 @@ impl TableRenderer {
         let _ = writeln!(
             out,
             "{}",
-            self.bold(&format!("MSP capability tier: {}", r.msp_tier.tier.label()))
+            self.bold(&format!("MSP capability tier: {}", &super::tier_text(r)))
         );
         for reason in &r.msp_tier.reasons {
             let lines = wrap(&terminal_line(reason), self.options.width.saturating_sub(4));

@@ -157,8 +157,44 @@ pub(super) fn assess<'a>(
         }
     }
 
+    // The best case: every unverified or blank indicator turns out to be in place.
+    let open = indicators
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.status,
+                IndicatorStatus::Unverified | IndicatorStatus::Unanswered
+            )
+        })
+        .count() as u32;
+    let best_case = if applicable == 0 {
+        Tier::Undetermined
+    } else {
+        let best_share = (credit + f64::from(open)) / f64::from(applicable);
+        let not_met: Vec<&Indicator> = indicators
+            .iter()
+            .filter(|i| i.status == IndicatorStatus::NotMet)
+            .collect();
+        let do_today_missing = not_met.iter().any(|i| {
+            bank.question(&i.question)
+                .is_some_and(|q| q.priority == crate::bank::Priority::DoToday)
+        });
+        if do_today_missing {
+            Tier::Minimal
+        } else if best_share >= 0.8 && not_met.is_empty() {
+            Tier::Comprehensive
+        } else if best_share >= 0.4 {
+            Tier::Some
+        } else {
+            Tier::Minimal
+        }
+    }
+    .max(tier);
+
     TierAssessment {
         tier,
+        best_case,
+        to_verify: open,
         credit_percent: share.map(|s| (s * 100.0).round() as u32),
         indicators_applicable: applicable,
         indicators_answered: answered,

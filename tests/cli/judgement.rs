@@ -368,3 +368,27 @@ fn the_plan_follows_the_findings_order() {
         .collect();
     assert!(leads.windows(2).all(|w| w[0] < w[1]), "{leads:?}");
 }
+
+#[test]
+fn the_msp_tier_shows_the_range_unverified_indicators_leave_open() {
+    let mut file = perfect();
+    let indicators: Vec<String> = bank()
+        .questions
+        .iter()
+        .filter(|q| q.msp_indicator.is_some() && q.when.is_none())
+        .map(|q| q.id.clone())
+        .collect();
+    for id in indicators.iter().take(3) {
+        set(&mut file, id, Some(Answer::Unknown));
+    }
+    let r = score(&file);
+    assert!(
+        r.msp_tier.tier < Tier::Comprehensive,
+        "{:?}",
+        r.msp_tier.tier
+    );
+    assert_eq!(r.msp_tier.best_case, Tier::Comprehensive);
+    assert_eq!(r.msp_tier.to_verify, 3);
+    let text = msp_risk::render::tier_text(&r);
+    assert!(text.contains("could be comprehensive"), "{text}");
+}
