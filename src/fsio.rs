@@ -30,8 +30,8 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
         path: shown(),
         cause,
     };
-    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
         use std::io::IsTerminal;
         if std::io::stdin().is_terminal() {
             // Nobody is going to type a YAML file: say so instead of waiting.
@@ -43,6 +43,7 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
         }
         crate::guard::protect(path);
         read_stdin_patiently(&mut bytes).map_err(read_err)?;
+        within_limit(bytes, &shown())
     } else {
         // Opened without blocking: opening a FIFO nobody writes to would otherwise wait
         // for ever. Regular files read the same either way.
@@ -75,15 +76,8 @@ fn read(path: &Path, regular_only: bool) -> Result<Vec<u8>, LoadError> {
                  written to it: redirect the output to another file",
             )));
         }
-        read_patiently(file.take(MAX_INPUT_BYTES + 1), &mut bytes).map_err(read_err)?;
+        read_capped(file, &shown())
     }
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(LoadError::TooLarge {
-            path: shown(),
-            limit: MAX_INPUT_BYTES,
-        });
-    }
-    Ok(bytes)
 }
 
 /// An error with a temporary file (sorting or spilling a large batch), naming where such
@@ -102,6 +96,17 @@ pub fn temp_error(cause: std::io::Error) -> WriteError {
 /// read gives up: no read waits for ever.
 pub const PIPE_IDLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The error for a pipe that stayed silent for [`PIPE_IDLE_LIMIT`].
+fn silence(what: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        format!(
+            "nothing arrived through {what} for {} seconds; gave up",
+            PIPE_IDLE_LIMIT.as_secs()
+        ),
+    )
+}
+
 /// Reads to the end from a descriptor opened without blocking: when a pipe has no data
 /// yet, waits a little and tries again, up to [`PIPE_IDLE_LIMIT`] of silence.
 fn read_patiently(mut from: impl Read, bytes: &mut Vec<u8>) -> std::io::Result<()> {
@@ -117,10 +122,7 @@ fn read_patiently(mut from: impl Read, bytes: &mut Vec<u8>) -> std::io::Result<(
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 if idle >= PIPE_IDLE_LIMIT {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::TimedOut,
-                        "nothing arrived through this pipe for 30 seconds; gave up",
-                    ));
+                    return Err(silence("this pipe"));
                 }
                 std::thread::sleep(pause);
                 idle += pause;
@@ -166,10 +168,7 @@ fn read_stdin_patiently(bytes: &mut Vec<u8>) -> std::io::Result<()> {
             Ok(Ok(chunk)) => bytes.extend_from_slice(&chunk),
             Ok(Err(e)) => return Err(e),
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "nothing arrived on standard input for 30 seconds; gave up",
-                ))
+                return Err(silence("standard input"))
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         }
@@ -184,34 +183,20 @@ pub fn commit_all(files: Vec<AtomicFile>) -> Result<(), WriteError> {
     for file in files {
         ready.push(file.prepare()?);
     }
-    // Keep each existing target aside under a temporary name, so it can be put back.
-    let mut kept: Vec<Option<PathBuf>> = Vec::with_capacity(ready.len());
-    let undo_kept = |kept: &[Option<PathBuf>]| {
-        for k in kept.iter().flatten() {
-            let _ = std::fs::remove_file(k);
-        }
-    };
+    // Keep each existing target aside under a temporary name (a hard link), so it can be
+    // put back; the names go when `kept` drops.
+    let mut kept: Vec<Option<tempfile::NamedTempFile<()>>> = Vec::with_capacity(ready.len());
     for r in &ready {
         if !r.overwrite || std::fs::symlink_metadata(&r.path).is_err() {
             kept.push(None);
             continue;
         }
-        let aside = folder_of(&r.path).join(format!(
-            "{TEMP_PREFIX}{}{TEMP_SUFFIX}",
-            &uuid::Uuid::new_v5(
-                &uuid::Uuid::NAMESPACE_OID,
-                r.tmp.path().as_os_str().as_encoded_bytes()
-            )
-            .simple()
-            .to_string()[..6]
-        ));
-        if let Err(cause) = std::fs::hard_link(&r.path, &aside) {
-            undo_kept(&kept);
-            return Err(WriteError {
+        let aside = temporary_names()
+            .make_in(folder_of(&r.path), |name| std::fs::hard_link(&r.path, name))
+            .map_err(|cause| WriteError {
                 path: r.path.display().to_string(),
                 cause,
-            });
-        }
+            })?;
         kept.push(Some(aside));
     }
     let mut done: Vec<usize> = Vec::new();
@@ -228,17 +213,16 @@ pub fn commit_all(files: Vec<AtomicFile>) -> Result<(), WriteError> {
             let r = &ready[i];
             match &kept[i] {
                 Some(aside) => {
-                    let _ = std::fs::rename(aside, &r.path);
+                    let _ = std::fs::rename(aside.path(), &r.path);
                 }
                 None => {
                     let _ = std::fs::remove_file(&r.path);
                 }
             }
         }
-        undo_kept(&kept);
         return Err(e);
     }
-    undo_kept(&kept);
+    drop(kept);
     for r in &ready {
         r.sync_folder();
     }
@@ -297,9 +281,7 @@ impl AtomicFile {
         }
         // tempfile creates the file with mode 0600, so the content is never readable by
         // others, not even for the moment before the rename.
-        let tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
+        let tmp = temporary_names()
             .tempfile_in(folder_of(path))
             .map_err(err)?;
         // Locked while it is being written, so that a batch cleaning up temporary files left by
@@ -369,13 +351,17 @@ impl Ready {
         }
     }
 
-    /// Makes the rename itself durable. Failing to open the folder is not worth failing the
-    /// write for: the data is already safely on disk under its name.
     fn sync_folder(&self) {
-        #[cfg(unix)]
-        if let Ok(d) = File::open(folder_of(&self.path)) {
-            let _ = d.sync_all();
-        }
+        sync_folder_of(&self.path);
+    }
+}
+
+/// Makes a rename into the folder of `path` durable. Failing to open the folder is not worth
+/// failing the write for: the data is already safely on disk under its name.
+fn sync_folder_of(path: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(folder_of(path)) {
+        let _ = d.sync_all();
     }
 }
 
@@ -384,6 +370,13 @@ impl Ready {
 pub const TEMP_PREFIX: &str = ".msp-risk-";
 /// See [`TEMP_PREFIX`].
 pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// How every temporary file of ours is named (six random characters between the two).
+fn temporary_names() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    builder
+}
 
 /// Temporary files not yet renamed into place, so that a stop by signal can remove them
 /// (the process then exits without running destructors).
@@ -614,18 +607,15 @@ pub fn lock(path: &Path, initial: &[u8]) -> Result<Locked, LockError> {
         // A save may have renamed a new version over the path between our open and our
         // lock: then we hold an old version nobody uses. Start over until the path names
         // the file we hold.
-        if !std::fs::symlink_metadata(path).is_ok_and(|now| same_identity(&now, &meta)) {
+        if !std::fs::symlink_metadata(path).is_ok_and(|now| crate::guard::same_file(&now, &meta)) {
             continue;
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            if meta.nlink() > 1 {
-                return Err(LockError::HardLinks {
-                    path: name,
-                    links: meta.nlink(),
-                });
-            }
+        if !single_name(&meta) {
+            #[cfg(unix)]
+            let links = std::os::unix::fs::MetadataExt::nlink(&meta);
+            #[cfg(not(unix))]
+            let links = 2;
+            return Err(LockError::HardLinks { path: name, links });
         }
         let content = read_capped(&file, &name)?;
         let lock = FileLock {
@@ -655,7 +645,9 @@ impl FileLock {
         // someone else's file, or split the answers in two.
         let still_ours = match (std::fs::symlink_metadata(&self.path), self.file.metadata()) {
             (Ok(now), Ok(held)) => {
-                now.file_type().is_file() && same_identity(&now, &held) && single_name(&held)
+                now.file_type().is_file()
+                    && crate::guard::same_file(&now, &held)
+                    && single_name(&held)
             }
             _ => false,
         };
@@ -677,7 +669,7 @@ impl FileLock {
     /// using one file for two roles. False when `other` cannot be looked at.
     pub fn is_same_file_as(&self, other: &Path) -> bool {
         match (self.file.metadata(), std::fs::metadata(other)) {
-            (Ok(held), Ok(other)) => same_identity(&held, &other),
+            (Ok(held), Ok(other)) => crate::guard::same_file(&held, &other),
             _ => false,
         }
     }
@@ -705,9 +697,7 @@ fn write_locked(path: &Path, bytes: &[u8], overwrite: bool) -> Result<File, Writ
         path: path.display().to_string(),
         cause,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".msp-risk-")
-        .suffix(".tmp")
+    let mut tmp = temporary_names()
         .tempfile_in(folder_of(path))
         .map_err(err)?;
     tmp.as_file().try_lock().map_err(|e| match e {
@@ -723,13 +713,7 @@ fn write_locked(path: &Path, bytes: &[u8], overwrite: bool) -> Result<File, Writ
     } else {
         tmp.persist_noclobber(path).map_err(|e| err(e.error))?
     };
-    #[cfg(unix)]
-    {
-        // As in `AtomicFile::commit`: make the rename durable, best effort.
-        if let Ok(d) = File::open(folder_of(path)) {
-            let _ = d.sync_all();
-        }
-    }
+    sync_folder_of(path);
     Ok(file)
 }
 
@@ -796,29 +780,22 @@ fn check_kind(path: &Path, meta: &std::fs::Metadata) -> Result<(), LockError> {
     })
 }
 
-/// Whether two metadata describe the same file (device and inode on Unix).
-fn same_identity(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        a.dev() == b.dev() && a.ino() == b.ino()
-    }
-    #[cfg(not(unix))]
-    {
-        // No portable identity: fall back to comparing what is known.
-        a.len() == b.len() && a.modified().ok() == b.modified().ok()
-    }
-}
-
-/// Reads an open file whole, refusing more than [`MAX_INPUT_BYTES`] (as [`read_limited`]).
-fn read_capped(file: &File, name: &str) -> Result<Vec<u8>, LoadError> {
+/// Reads an open file (or pipe) whole, refusing more than [`MAX_INPUT_BYTES`]; a pipe gets
+/// [`PIPE_IDLE_LIMIT`] of silence at most.
+fn read_capped(from: impl Read, name: &str) -> Result<Vec<u8>, LoadError> {
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|cause| LoadError::Read {
+    read_patiently(from.take(MAX_INPUT_BYTES + 1), &mut bytes).map_err(|cause| {
+        LoadError::Read {
             path: name.to_string(),
             cause,
-        })?;
+        }
+    })?;
+    within_limit(bytes, name)
+}
+
+/// `bytes`, unless they are more than [`MAX_INPUT_BYTES`] (read with one byte to spare, so
+/// a file over the limit is known without reading it whole).
+fn within_limit(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>, LoadError> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(LoadError::TooLarge {
             path: name.to_string(),

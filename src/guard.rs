@@ -32,6 +32,15 @@ fn identity(meta: &std::fs::Metadata) -> Option<Identity> {
     }
 }
 
+/// Whether two metadata describe the same file.
+pub(crate) fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    match (identity(a), identity(b)) {
+        (Some(x), Some(y)) => x == y,
+        // No portable identity: fall back to comparing what is known.
+        _ => a.len() == b.len() && a.modified().ok() == b.modified().ok(),
+    }
+}
+
 /// Records that this run reads `path` (following symlinks: the file it reaches), so that no
 /// output may replace it. Paths that do not exist, and `-`, are ignored.
 pub fn protect(path: &Path) {
@@ -56,19 +65,23 @@ fn stream_metadata(stream: &impl std::os::fd::AsFd) -> Option<std::fs::Metadata>
     std::fs::File::from(fd).metadata().ok()
 }
 
-/// The identity of standard output when it is a regular file (`> out.txt`).
+/// The identity of standard output when it is a regular file (`> out.txt`). Looked up
+/// once: every file a batch reads is compared with it.
 fn stdout_file_identity() -> Option<Identity> {
-    #[cfg(unix)]
-    {
-        stream_metadata(&std::io::stdout())
-            .filter(|m| m.is_file())
-            .as_ref()
-            .and_then(identity)
-    }
-    #[cfg(not(unix))]
-    {
-        None
-    }
+    static STDOUT: std::sync::OnceLock<Option<Identity>> = std::sync::OnceLock::new();
+    *STDOUT.get_or_init(|| {
+        #[cfg(unix)]
+        {
+            stream_metadata(&std::io::stdout())
+                .filter(|m| m.is_file())
+                .as_ref()
+                .and_then(identity)
+        }
+        #[cfg(not(unix))]
+        {
+            None
+        }
+    })
 }
 
 fn stdin_metadata() -> Option<std::fs::Metadata> {
@@ -118,8 +131,8 @@ pub fn is_stdout(path: &Path) -> bool {
             .any(|s| p == *s)
 }
 
-/// The identity of standard output when it is a regular file (`> out.txt`), for the
-/// readers: a file that is also standard output is never read (it would be extended with
+/// Whether `meta` is the file standard output is redirected to, for the readers: a file
+/// that is also standard output is never read (it would be extended with
 /// the report about it while being read).
 pub(crate) fn is_standard_output(meta: &std::fs::Metadata) -> bool {
     matches!((stdout_file_identity(), identity(meta)), (Some(a), Some(b)) if a == b)
@@ -127,19 +140,8 @@ pub(crate) fn is_standard_output(meta: &std::fs::Metadata) -> bool {
 
 /// Why a path may not be written to, as an error the callers wrap in a
 /// [`crate::diagnostic::WriteError`]. Its kind is `InvalidInput`.
-#[derive(Debug)]
-struct Refused(&'static str);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
 fn refuse(why: &'static str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidInput, Refused(why))
+    io::Error::new(io::ErrorKind::InvalidInput, why)
 }
 
 /// Whether `path` may be replaced by an output: nothing there, or a regular file that is not

@@ -25,7 +25,7 @@ mod sorted;
 mod walk;
 
 pub use sorted::RankedLines;
-pub use walk::{expand, for_each_input, Input, Problem};
+pub use walk::{for_each_input, for_each_input_unnamed, Input, Problem};
 
 /// The file extension each format gets in an output folder.
 pub fn extension(format: Format) -> &'static str {
@@ -278,7 +278,8 @@ pub fn parse_floor(args: &[PathBuf], threads: usize) -> usize {
             scope.spawn(|| loop {
                 let next = inputs.lock().unwrap_or_else(|e| e.into_inner()).recv();
                 let Ok((_, input)) = next else { break };
-                let ok = read_input(&input)
+                let ok = input
+                    .read()
                     .ok()
                     .is_some_and(|bytes| crate::yaml::parse(&bytes, &input.shown).is_ok());
                 if ok {
@@ -306,21 +307,12 @@ enum Failure {
     Write(WriteError, String),
 }
 
-/// Reads one input: a file found in a folder only if it is a regular file.
-fn read_input(input: &Input) -> Result<Vec<u8>, LoadError> {
-    if input.walked {
-        fsio::read_regular(&input.path)
-    } else {
-        fsio::read_limited(&input.path)
-    }
-}
-
 fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usize), Failure> {
     let first_problem = |e: LoadError| match e.diagnostics().first() {
         Some(d) => Failure::Input(d.to_string()),
         None => Failure::Input(e.to_string()),
     };
-    let bytes = read_input(input).map_err(first_problem)?;
+    let bytes = input.read().map_err(first_problem)?;
     let answers = answers::load(&bytes, &input.shown, opts.bank).map_err(first_problem)?;
     if opts.formats.is_empty() {
         // Only the summary is wanted: skip building the full report.

@@ -23,6 +23,17 @@ pub struct Input {
     pub walked: bool,
 }
 
+impl Input {
+    /// Reads the file: one found in a folder only if it is a regular file.
+    pub fn read(&self) -> Result<Vec<u8>, crate::LoadError> {
+        if self.walked {
+            crate::fsio::read_regular(&self.path)
+        } else {
+            crate::fsio::read_limited(&self.path)
+        }
+    }
+}
+
 /// Something found on the way that is not an answers file to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -375,6 +386,25 @@ pub fn for_each_input(
             return;
         }
     };
+    each_input(args, &suffixes, problem, visit);
+}
+
+/// Like [`for_each_input`], for runs that write no file per client (`check`, `report`
+/// without `--output-dir`): the names are not made unique, which saves a walk.
+pub fn for_each_input_unnamed(
+    args: &[PathBuf],
+    problem: &mut dyn FnMut(Problem),
+    visit: &mut dyn FnMut(Input),
+) {
+    each_input(args, &std::collections::HashMap::new(), problem, visit);
+}
+
+fn each_input(
+    args: &[PathBuf],
+    suffixes: &std::collections::HashMap<u32, u32>,
+    problem: &mut dyn FnMut(Problem),
+    visit: &mut dyn FnMut(Input),
+) {
     let mut index = 0u32;
     walk_inputs(args, &mut |found| match found {
         Found::Problem(p) => problem(p),
@@ -396,18 +426,17 @@ pub fn for_each_input(
     });
 }
 
-/// All inputs at once, for runs small enough to hold (`check`). Returns the inputs, and
-/// the problems met.
-pub fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
-    let mut inputs = Vec::new();
-    let mut problems = Vec::new();
-    for_each_input(args, &mut |p| problems.push(p), &mut |i| inputs.push(i));
-    (inputs, problems)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// All inputs at once, and the problems met.
+    fn expand(args: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
+        let mut inputs = Vec::new();
+        let mut problems = Vec::new();
+        for_each_input(args, &mut |p| problems.push(p), &mut |i| inputs.push(i));
+        (inputs, problems)
+    }
 
     #[test]
     fn clients_whose_names_flatten_alike_are_numbered_in_input_order() -> std::io::Result<()> {

@@ -199,23 +199,24 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         counts.applicable += 1;
         let totals = &mut domain_totals[q.domain];
         let weight = q.severity.weight();
-        let do_today = q.priority == crate::bank::Priority::DoToday;
+        // `gap` as scored, `best` if verified in place, `confirmed` when answered and checked.
+        let item = |gap: f64, best: f64, confirmed: bool| Item {
+            question: qi,
+            domain: q.domain,
+            weight,
+            gap,
+            best,
+            do_today: q.priority == crate::bank::Priority::DoToday,
+            critical: q.severity == crate::bank::Severity::Critical,
+            confirmed,
+        };
         let Some(answer) = answer else {
             counts.unanswered += 1;
             counts.unanswered_by_risk.add(q.severity);
             totals.unanswered += 1;
             totals.possible += weight;
             totals.lost += f64::from(weight);
-            items.push(Item {
-                question: qi,
-                domain: q.domain,
-                weight,
-                gap: 1.0,
-                best: 0.0,
-                do_today,
-                critical: q.severity == crate::bank::Severity::Critical,
-                confirmed: false,
-            });
+            items.push(item(1.0, 0.0, false));
             if detail {
                 unanswered.push(Unanswered {
                     question: q.id.clone(),
@@ -254,16 +255,8 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         totals.possible += weight;
         totals.lost += lost_here;
         totals.scored += 1;
-        items.push(Item {
-            question: qi,
-            domain: q.domain,
-            weight,
-            gap: gap.fraction(),
-            best: if is_unknown { 0.0 } else { gap.fraction() },
-            do_today,
-            critical: q.severity == crate::bank::Severity::Critical,
-            confirmed: !is_unknown,
-        });
+        let best = if is_unknown { 0.0 } else { gap.fraction() };
+        items.push(item(gap.fraction(), best, !is_unknown));
         if gap == Gap::None {
             continue;
         }

@@ -82,7 +82,7 @@ pub fn for_each_answers(
 ) -> anyhow::Result<Vec<(String, String)>> {
     let invalid = std::cell::RefCell::new(Vec::new());
     let mut failed = None;
-    msp_risk::batch::for_each_input(
+    msp_risk::batch::for_each_input_unnamed(
         args,
         &mut |p| {
             eprintln!(
@@ -99,12 +99,9 @@ pub fn for_each_answers(
             if failed.is_some() {
                 return;
             }
-            let bytes = if input.walked {
-                msp_risk::fsio::read_regular(&input.path)
-            } else {
-                msp_risk::fsio::read_limited(&input.path)
-            };
-            let loaded = bytes.and_then(|b| answers::load(&b, &input.shown, bank));
+            let loaded = input
+                .read()
+                .and_then(|b| answers::load(&b, &input.shown, bank));
             match loaded {
                 Ok(a) => {
                     if let Err(e) = each(a) {
@@ -131,7 +128,7 @@ pub fn for_each_answers(
 /// counts them.
 pub fn protect_inputs(args: &[PathBuf]) -> usize {
     let mut count = 0;
-    msp_risk::batch::for_each_input(args, &mut |_| {}, &mut |input| {
+    msp_risk::batch::for_each_input_unnamed(args, &mut |_| {}, &mut |input| {
         msp_risk::guard::protect(&input.path);
         count += 1;
     });
