@@ -77,11 +77,17 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
     let mut index = 0;
     let invalid = super::for_each_answers(&args.files, &bank, &mut |answers| {
         let report = msp_risk::score(&bank, &answers, today);
+        // The portfolio row, once per report: (rank key, the row as JSON).
+        let row = if several {
+            let row = msp_risk::portfolio::row(&report);
+            Some((row.rank_key(), serde_json::to_vec(&row)?))
+        } else {
+            None
+        };
         for sink in &mut sinks {
-            let text = if several {
-                let row = msp_risk::portfolio::row(&report);
+            let text = if let Some((key, line)) = &row {
                 if let Some(rows) = &mut sink.rows {
-                    rows.push(row.rank_key(), index, &serde_json::to_vec(&row)?)?;
+                    rows.push(*key, index, line)?;
                 }
                 sink.renderer.portfolio_part(PortfolioPart::Report {
                     index,
