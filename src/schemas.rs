@@ -7,7 +7,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::bank::{Bank, Consequence, Evidence, Gap, Kind, Priority, Severity, WhoActs};
+use crate::bank::{
+    AnsweredBy, Bank, Consequence, Evidence, Gap, Kind, Priority, Severity, WhoActs,
+};
 
 const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
 
@@ -111,6 +113,15 @@ pub fn bank() -> Value {
                 "type": "object", "required": ["id", "title", "owner"], "additionalProperties": false,
                 "properties": {"id": {"type": "string", "pattern": "^[a-z0-9-]+$"}, "title": text, "owner": {"enum": who_acts.clone()}, "why": {"type": "string"}}
             }},
+            "migrations": {"type": "array", "items": {
+                "type": "object", "required": ["from"], "additionalProperties": false,
+                "properties": {
+                    "from": text,
+                    "renamed": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "retired": {"type": "array", "items": {"type": "string"}},
+                    "options": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}}
+                }
+            }},
             "domains": {"type": "array", "minItems": 1, "items": {
                 "type": "object", "required": ["id", "title", "questions"], "additionalProperties": false,
                 "properties": {
@@ -118,6 +129,7 @@ pub fn bank() -> Value {
                     "title": text,
                     "description": {"type": "string"},
                     "weight": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "weight_reason": text,
                     "questions": {"type": "array", "minItems": 1, "items": {
                         "type": "object",
                         "required": ["id", "kind", "text", "why", "finding", "severity", "consequences", "recommendation", "who_acts", "references"],
@@ -126,6 +138,8 @@ pub fn bank() -> Value {
                             "id": {"type": "string", "pattern": r"^[A-Z]{2,5}-\d{2,3}$"},
                             "kind": {"enum": words(Kind::ALL, Kind::id)},
                             "text": text, "why": text, "finding": text, "recommendation": text,
+                            "how_to_find_out": text,
+                            "answered_by": {"enum": words(AnsweredBy::ALL, AnsweredBy::id)},
                             "severity": {"enum": words(Severity::ALL, Severity::id)},
                             "severity_reason": text,
                             "priority": {"enum": words(Priority::ALL, Priority::id)},

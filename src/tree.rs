@@ -93,6 +93,26 @@ impl Node {
         }
     }
 
+    /// This node as a map of arbitrary keys (ids, not field names); an empty value counts as
+    /// an empty map.
+    pub fn map<'a>(&'a self, ctx: &mut Ctx, what: &str) -> Option<&'a [(Key, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            Value::Null => Some(&[]),
+            other => {
+                ctx.error(
+                    self.pos,
+                    "wrong-type",
+                    format!(
+                        "{what} should be a map of `key: value` lines, but is {}",
+                        other.kind_name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// This node as a list; an empty value counts as an empty list.
     pub fn list<'a>(&'a self, ctx: &mut Ctx, what: &str) -> Option<&'a [Node]> {
         match &self.value {

@@ -37,6 +37,21 @@ pub struct AnswersFile {
     pub answers: Vec<AnswerRecord>,
     /// Gaps the business has knowingly accepted.
     pub accepted_risks: Vec<AcceptedRisk>,
+    /// What the bank's migration changed, when the file was written for an older version.
+    pub migrated: Option<Migrated>,
+}
+
+/// What carrying answers over from an older bank version changed, for the report's note.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Migrated {
+    /// (old id, new id) of each answer moved to a renamed question.
+    pub renamed: Vec<(String, String)>,
+    /// Old ids answered in the file that the bank no longer asks.
+    pub retired: Vec<String>,
+    /// (question, old option, new option) of each answer whose option id changed.
+    pub options: Vec<(String, String, String)>,
+    /// Accepted risks on questions no longer asked.
+    pub retired_risks: Vec<String>,
 }
 
 /// The answer to one question, with what backs it up.

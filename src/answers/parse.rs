@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::bank::Migration;
 use crate::sanitize::ellipsize;
 use crate::tree::{Ctx, Fields, Node, Value};
 
@@ -28,6 +29,7 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         assessed_on: None,
         answers: Vec::new(),
         accepted_risks: Vec::new(),
+        migrated: None,
     };
     let Some(mut f) = root.fields(&mut ctx, "the answers file") else {
         return Err(LoadError::Invalid {
@@ -79,12 +81,38 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         );
     }
 
+    // Answers written for an older version go through the bank's migration for it.
+    let migration = (same_bank && !out.bank_version.is_empty() && out.bank_version != bank.version)
+        .then(|| bank.migration_from(&out.bank_version))
+        .flatten();
+    let mut migrated = Migrated::default();
     let mut unknown_ids = Vec::new();
     if let Some(node) = f.get("answers") {
         match &node.value {
             Value::Map(entries) => {
                 for (key, value) in entries {
-                    let Some(question) = bank.question(&key.text) else {
+                    let question = match migration {
+                        Some(m) if bank.question(&key.text).is_none() => {
+                            if m.retired.iter().any(|r| *r == key.text) {
+                                migrated.retired.push(key.text.clone());
+                                continue;
+                            }
+                            match m.renamed_to(&key.text) {
+                                // The file already answers the new id itself: that answer wins.
+                                Some(new) if entries.iter().any(|(k, _)| k.text == new) => {
+                                    migrated.retired.push(key.text.clone());
+                                    continue;
+                                }
+                                Some(new) => {
+                                    migrated.renamed.push((key.text.clone(), new.to_string()));
+                                    bank.question(new)
+                                }
+                                None => None,
+                            }
+                        }
+                        _ => bank.question(&key.text),
+                    };
+                    let Some(question) = question else {
                         unknown_ids.push(key.text.clone());
                         if same_bank {
                             ctx.error(
@@ -99,7 +127,11 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
                         }
                         continue;
                     };
-                    if let Some(record) = answer_record(question, key.pos, value, &mut ctx) {
+                    let carry = Carry {
+                        migration,
+                        log: &mut migrated,
+                    };
+                    if let Some(record) = answer_record(question, key.pos, value, &mut ctx, carry) {
                         out.answers.push(record);
                     }
                 }
@@ -148,7 +180,17 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         if let Some(items) = node.list(&mut ctx, "`accepted_risks`") {
             let mut seen: HashMap<String, u64> = HashMap::new();
             for item in items {
-                if let Some(risk) = accepted_risk(item, &mut ctx, bank) {
+                if let Some(mut risk) = accepted_risk(item, &mut ctx, bank, migration) {
+                    if let Some(new) = migration
+                        .filter(|_| bank.question(&risk.question).is_none())
+                        .and_then(|m| m.renamed_to(&risk.question))
+                    {
+                        risk.question = new.to_string();
+                    }
+                    if migration.is_some_and(|m| m.retired.contains(&risk.question)) {
+                        migrated.retired_risks.push(risk.question.clone());
+                        continue;
+                    }
                     if let Some(first) = seen.get(&risk.question) {
                         ctx.error(
                             risk.pos,
@@ -167,6 +209,9 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         }
     }
     f.finish(&mut ctx, FILE_KEYS);
+    if migration.is_some() {
+        out.migrated = Some(migrated);
+    }
 
     let diagnostics = ctx.into_sorted();
     if diagnostics.is_empty() {
@@ -193,11 +238,18 @@ fn list_ids(ids: &[&str]) -> String {
     s
 }
 
+/// The migration an answer goes through, and where to record what it changed.
+struct Carry<'a, 'm> {
+    migration: Option<&'m Migration>,
+    log: &'a mut Migrated,
+}
+
 fn answer_record(
     q: &crate::bank::Question,
     pos: Pos,
     node: &Node,
     ctx: &mut Ctx,
+    carry: Carry,
 ) -> Option<AnswerRecord> {
     let id = q.id.as_str();
     let mut record = AnswerRecord {
@@ -212,19 +264,24 @@ fn answer_record(
         Value::Map(_) => {
             let mut f = node.fields(ctx, &format!("the answer to {id}"))?;
             if let Some(value) = f.get("answer") {
-                record.answer = answer_value(q, value, ctx);
+                record.answer = answer_value(q, value, ctx, carry);
             }
             record.note = f.text_opt(ctx, "note");
             record.evidence = f.text_opt(ctx, "evidence");
             record.as_of = date_field(&mut f, ctx, "as_of");
             f.finish(ctx, LONG_KEYS);
         }
-        _ => record.answer = answer_value(q, node, ctx),
+        _ => record.answer = answer_value(q, node, ctx, carry),
     }
     Some(record)
 }
 
-fn answer_value(q: &crate::bank::Question, node: &Node, ctx: &mut Ctx) -> Option<Answer> {
+fn answer_value(
+    q: &crate::bank::Question,
+    node: &Node,
+    ctx: &mut Ctx,
+    carry: Carry,
+) -> Option<Answer> {
     let id = q.id.as_str();
     // Only needed for a message: worked out when there is one.
     let allowed = || q.allowed_answers().join(", ");
@@ -263,7 +320,18 @@ fn answer_value(q: &crate::bank::Question, node: &Node, ctx: &mut Ctx) -> Option
         }
     };
     // Answers are words from a fixed vocabulary: `Yes` and `YES` mean `yes`.
-    let word = written.to_lowercase();
+    let mut word = written.to_lowercase();
+    if let Some(new) = carry
+        .migration
+        .and_then(|m| m.option_to(id, &word))
+        .filter(|_| q.parse_answer(&word).is_none())
+    {
+        carry
+            .log
+            .options
+            .push((id.to_string(), word.clone(), new.to_string()));
+        word = new.to_string();
+    }
     let answer = q.parse_answer(&word);
     if answer.is_none() {
         let hint = if word == "na" {
@@ -302,12 +370,20 @@ fn date_field(f: &mut Fields, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
     date
 }
 
-fn accepted_risk(node: &Node, ctx: &mut Ctx, bank: &Bank) -> Option<AcceptedRisk> {
+fn accepted_risk(
+    node: &Node,
+    ctx: &mut Ctx,
+    bank: &Bank,
+    migration: Option<&Migration>,
+) -> Option<AcceptedRisk> {
     let mut f = node.fields(ctx, "an accepted risk")?;
     let question_pos = f.get("question").map_or(node.pos, |n| n.pos);
     let question = f.text(ctx, "question").unwrap_or_default();
     let mut f = f.renamed(&format!("the accepted risk for {question}"));
-    if !question.is_empty() && bank.question(&question).is_none() {
+    let carried = migration.is_some_and(|m| {
+        m.renamed_to(&question).is_some() || m.retired.contains(&question)
+    });
+    if !question.is_empty() && bank.question(&question).is_none() && !carried {
         ctx.error(
             question_pos,
             "unknown-question",

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use builtin::{builtin, BUILTIN_NAME, BUILTIN_YAML};
-pub use vocab::{Consequence, Evidence, Gap, Kind, Owner, Priority, Severity, WhoActs, YesNo};
+pub use vocab::{
+    AnsweredBy, Consequence, Evidence, Gap, Kind, Owner, Priority, Severity, WhoActs, YesNo,
+};
 
 use crate::diagnostic::{LoadError, Pos};
 
@@ -37,7 +39,52 @@ pub struct Bank {
     pub domains: Vec<Domain>,
     /// Every question in interview order (domain by domain).
     pub questions: Vec<Question>,
+    /// How answers written for older versions map onto this one.
+    pub migrations: Vec<Migration>,
     index: HashMap<String, usize>,
+}
+
+/// How answers written for an older version of the bank carry over: question ids renamed
+/// where the meaning holds, questions retired, and option ids renamed. Applied when an
+/// answers file is read, with a note in the report, so old files keep working.
+#[derive(Debug, Clone, Default)]
+pub struct Migration {
+    /// The versions it applies to: a version or a prefix ending in `.`, such as `1.`.
+    pub from: String,
+    /// Old question id to new question id.
+    pub renamed: Vec<(String, String)>,
+    /// Old question ids no longer asked; their answers are set aside with a note.
+    pub retired: Vec<String>,
+    /// Per (new) question id: old option id to new option id.
+    pub options: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl Migration {
+    /// Whether answers written for `version` go through this migration.
+    pub fn applies_to(&self, version: &str) -> bool {
+        if self.from.ends_with('.') {
+            version.starts_with(&self.from)
+        } else {
+            version == self.from
+        }
+    }
+
+    /// The new id of an old question id, if renamed.
+    pub fn renamed_to(&self, old: &str) -> Option<&str> {
+        self.renamed
+            .iter()
+            .find(|(o, _)| o == old)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// The new option id of an old option of question `question` (its new id).
+    pub fn option_to(&self, question: &str, old: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|(q, _)| q == question)
+            .and_then(|(_, m)| m.iter().find(|(o, _)| o == old))
+            .map(|(_, n)| n.as_str())
+    }
 }
 
 /// A document that questions cite.
@@ -81,6 +128,8 @@ pub struct Domain {
     /// How much the domain counts in the overall score (an expert's view of what matters
     /// for an MSP customer; 5 when the bank does not say).
     pub weight: u32,
+    /// Why the weight is what it is, in a line.
+    pub weight_reason: Option<String>,
     /// Indexes into [`Bank::questions`].
     pub questions: Vec<usize>,
 }
@@ -98,6 +147,10 @@ pub struct Question {
     pub text: Arc<str>,
     /// Why it matters to the business.
     pub why: Arc<str>,
+    /// Where an owner can look, or what to ask, to answer it.
+    pub how_to_find_out: Option<Arc<str>>,
+    /// Who can answer it: the owner, or only the MSP.
+    pub answered_by: AnsweredBy,
     /// A short statement of the gap, used as the finding's title.
     pub finding: Arc<str>,
     /// How bad a full gap is.
@@ -221,6 +274,11 @@ impl Bank {
     /// The position of a question in interview order.
     pub fn position(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// The migration that carries answers written for `version` over to this bank, if any.
+    pub fn migration_from(&self, version: &str) -> Option<&Migration> {
+        self.migrations.iter().find(|m| m.applies_to(version))
     }
 
     /// The domain a question belongs to.

@@ -15,15 +15,26 @@ const BANK_KEYS: &[&str] = &[
     "sources",
     "actions",
     "domains",
+    "migrations",
 ];
+const MIGRATION_KEYS: &[&str] = &["from", "renamed", "retired", "options"];
 const ACTION_KEYS: &[&str] = &["id", "title", "owner", "why"];
 const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "published", "url"];
-const DOMAIN_KEYS: &[&str] = &["id", "title", "description", "weight", "questions"];
+const DOMAIN_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "weight",
+    "weight_reason",
+    "questions",
+];
 const QUESTION_KEYS: &[&str] = &[
     "id",
     "kind",
     "text",
     "why",
+    "how_to_find_out",
+    "answered_by",
     "finding",
     "severity",
     "severity_reason",
@@ -59,6 +70,7 @@ pub(super) fn bank(root: &Node, file: &str) -> Result<Bank, LoadError> {
         actions: Vec::new(),
         domains: Vec::new(),
         questions: Vec::new(),
+        migrations: Vec::new(),
         index: HashMap::new(),
     };
     if let Some(mut f) = root.fields(&mut ctx, "the bank") {
@@ -92,6 +104,17 @@ pub(super) fn bank(root: &Node, file: &str) -> Result<Bank, LoadError> {
         {
             for node in list {
                 domain(node, &mut ctx, &mut bank, &mut spans);
+            }
+        }
+        if let Some(list) = f
+            .get("migrations")
+            .and_then(|n| n.list(&mut ctx, "`migrations`"))
+        {
+            for node in list {
+                if let Some(m) = migration(node, &mut ctx) {
+                    spans.migrations.push(node.pos);
+                    bank.migrations.push(m);
+                }
             }
         }
         f.finish(&mut ctx, BANK_KEYS);
@@ -151,6 +174,7 @@ fn domain(node: &Node, ctx: &mut Ctx, bank: &mut Bank, spans: &mut Spans) {
         title: f.text(ctx, "title").unwrap_or_default().into(),
         description: f.text_opt(ctx, "description").unwrap_or_default(),
         weight: DEFAULT_DOMAIN_WEIGHT,
+        weight_reason: f.text_opt(ctx, "weight_reason"),
         questions: Vec::new(),
         id,
     };
@@ -209,6 +233,18 @@ fn question(
         .unwrap_or(Severity::Low);
     let who_acts = vocab_field(&mut f, ctx, "who_acts", WhoActs::parse_compat, WhoActs::ids)
         .unwrap_or(WhoActs::You);
+    let answered_by = if f.get("answered_by").is_some() {
+        vocab_field(
+            &mut f,
+            ctx,
+            "answered_by",
+            AnsweredBy::parse,
+            AnsweredBy::ids,
+        )
+        .unwrap_or(AnsweredBy::Owner)
+    } else {
+        AnsweredBy::Owner
+    };
     let priority = if f.get("priority").is_some() {
         vocab_field(&mut f, ctx, "priority", Priority::parse, Priority::ids)
             .unwrap_or(Priority::Hygiene)
@@ -302,6 +338,8 @@ fn question(
         kind,
         text: f.text(ctx, "text").unwrap_or_default().into(),
         why: f.text(ctx, "why").unwrap_or_default().into(),
+        how_to_find_out: f.text_opt(ctx, "how_to_find_out").map(Into::into),
+        answered_by,
         finding: f.text(ctx, "finding").unwrap_or_default().into(),
         severity,
         severity_reason: f.text_opt(ctx, "severity_reason"),
@@ -402,4 +440,46 @@ fn option(node: &Node, ctx: &mut Ctx, what: &str) -> Option<ChoiceOption> {
     };
     f.finish(ctx, OPTION_KEYS);
     Some(o)
+}
+
+/// `{from, renamed: {OLD: NEW}, retired: [OLD], options: {QUESTION: {OLD: NEW}}}`.
+fn migration(node: &Node, ctx: &mut Ctx) -> Option<Migration> {
+    let mut f = node.fields(ctx, "a migration")?;
+    let mut m = Migration {
+        from: f.text(ctx, "from").unwrap_or_default(),
+        ..Migration::default()
+    };
+    let pairs = |n: &Node, ctx: &mut Ctx, what: &str| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(entries) = n.map(ctx, what) {
+            for (k, v) in entries {
+                if let Some(new) = v.text_opt(ctx, what) {
+                    out.push((k.text.clone(), new));
+                }
+            }
+        }
+        out
+    };
+    if let Some(n) = f.get("renamed") {
+        m.renamed = pairs(n, ctx, "`renamed` of a migration");
+    }
+    if let Some(n) = f.get("retired") {
+        if let Some(items) = n.list(ctx, "`retired` of a migration") {
+            for item in items {
+                if let Some(id) = item.text_opt(ctx, "a retired question id") {
+                    m.retired.push(id);
+                }
+            }
+        }
+    }
+    if let Some(n) = f.get("options") {
+        if let Some(entries) = n.map(ctx, "`options` of a migration") {
+            for (k, v) in entries {
+                let map = pairs(v, ctx, "an option map of a migration");
+                m.options.push((k.text.clone(), map));
+            }
+        }
+    }
+    f.finish(ctx, MIGRATION_KEYS);
+    Some(m)
 }

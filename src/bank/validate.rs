@@ -15,6 +15,7 @@ pub(super) struct Spans {
     pub actions: Vec<Pos>,
     pub domains: Vec<Pos>,
     pub questions: Vec<QuestionSpans>,
+    pub migrations: Vec<Pos>,
 }
 
 /// Positions of one question's parts.
@@ -239,7 +240,54 @@ pub(super) fn check(bank: &mut Bank, spans: &Spans, ctx: &mut Ctx) {
             cond.parent = index.get(&cond.question).copied().unwrap_or(usize::MAX);
         }
     }
+    check_migrations(bank, &index, spans, ctx);
     bank.index = index;
+}
+
+/// A migration may only lead to questions and options that exist, and may not rename or
+/// retire an id the bank still asks (an old answer would then have two meanings).
+fn check_migrations(bank: &Bank, index: &HashMap<String, usize>, spans: &Spans, ctx: &mut Ctx) {
+    for (m, pos) in bank.migrations.iter().zip(&spans.migrations) {
+        let pos = *pos;
+        if m.from.is_empty() {
+            ctx.error(pos, "missing-field", "a migration needs `from:`, the version (or prefix such as `1.`) it carries answers over from");
+        }
+        for (old, new) in &m.renamed {
+            if index.contains_key(old) {
+                ctx.error(pos, "invalid-migration", format!(
+                    "the migration from {} renames {old}, which the bank still asks; drop the line or give the question a new id", m.from));
+            }
+            if !index.contains_key(new) {
+                ctx.error(pos, "invalid-migration", format!(
+                    "the migration from {} renames {old} to {new}, which is not a question of this bank", m.from));
+            }
+        }
+        for old in &m.retired {
+            if index.contains_key(old) {
+                ctx.error(
+                    pos,
+                    "invalid-migration",
+                    format!(
+                        "the migration from {} retires {old}, which the bank still asks",
+                        m.from
+                    ),
+                );
+            }
+        }
+        for (qid, map) in &m.options {
+            let Some(q) = index.get(qid).map(|&i| &bank.questions[i]) else {
+                ctx.error(pos, "invalid-migration", format!(
+                    "the migration from {} maps options of {qid}, which is not a question of this bank", m.from));
+                continue;
+            };
+            for (old, new) in map {
+                if q.parse_answer(new).is_none() {
+                    ctx.error(pos, "invalid-migration", format!(
+                        "the migration from {} maps option {old} of {qid} to {new}, which {qid} does not accept", m.from));
+                }
+            }
+        }
+    }
 }
 
 fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx: &mut Ctx) {
@@ -250,6 +298,10 @@ fn check_question(q: &Question, s: &QuestionSpans, sources: &HashSet<&str>, ctx:
                 "{what} cites source `{}`, which is not listed under `sources`; add it there or fix the id",
                 crate::sanitize::ellipsize(&r.source, 30)));
         }
+    }
+    if q.answered_by == AnsweredBy::Msp && q.how_to_find_out.is_none() {
+        ctx.error(s.id, "missing-field", format!(
+            "{what} is answered by the MSP and needs `how_to_find_out:` (how the owner can check, or what to ask)"));
     }
     match q.kind {
         Kind::Choice => {

@@ -167,6 +167,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Who can answer a question: the owner, or only the MSP (the interview offers to send
+    /// those to the MSP, and the "how to find out" line says how to check).
+    AnsweredBy {
+        /// The owner knows, or can find out on their own.
+        Owner = "owner", "You";
+        /// Only the MSP can answer it (a fact about its systems, practices or contract terms).
+        Msp = "msp", "Your MSP";
+    }
+}
+
+vocabulary! {
     /// What kind of answer a question takes.
     Kind {
         /// Yes / Partly / No.

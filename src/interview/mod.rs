@@ -63,6 +63,7 @@ pub fn new_answers(bank: &Bank, file: &str) -> AnswersFile {
         assessed_on: None,
         answers: Vec::new(),
         accepted_risks: Vec::new(),
+        migrated: None,
     }
 }
 

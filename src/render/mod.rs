@@ -514,3 +514,52 @@ pub(crate) fn no_findings_text(r: &Report) -> &'static str {
         "No gaps found in the answered questions."
     }
 }
+
+/// At most `shown` ids, then "and N more".
+pub(crate) fn id_list(ids: &[&str], shown: usize) -> String {
+    let mut s = ids
+        .iter()
+        .take(shown)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > shown {
+        s.push_str(&format!(" and {} more", ids.len() - shown));
+    }
+    s
+}
+
+/// What carrying an answers file over from an older bank version changed, for the
+/// report's notes (the mapping itself is in the bank and docs/bank-migration.md).
+pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
+    let mut s = String::from(" Old question ids were mapped to the new ones (see docs/bank-migration.md).");
+    if !m.renamed.is_empty() {
+        let pairs: Vec<String> = m
+            .renamed
+            .iter()
+            .map(|(old, new)| format!("{old} is now {new}"))
+            .collect();
+        let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+        s.push_str(&format!(
+            " {} answer(s) moved to a renamed question: {}.",
+            m.renamed.len(),
+            id_list(&pairs, 8)
+        ));
+    }
+    if !m.options.is_empty() {
+        s.push_str(&format!(
+            " {} answer(s) use a renamed option and were read as the new one.",
+            m.options.len()
+        ));
+    }
+    let mut gone: Vec<&str> = m.retired.iter().map(String::as_str).collect();
+    gone.extend(m.retired_risks.iter().map(String::as_str));
+    if !gone.is_empty() {
+        s.push_str(&format!(
+            " {} answer(s) or accepted risk(s) are to questions no longer asked and were set aside: {}; answer the new questions instead.",
+            gone.len(),
+            id_list(&gone, 12)
+        ));
+    }
+    s
+}

@@ -329,12 +329,15 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             answers.bank_reference(),
             bank.reference()
         );
+        if let Some(m) = &answers.migrated {
+            note.push_str(&crate::render::migration_note(m));
+        }
         if !missing.is_empty() {
             note.push_str(&format!(
                 " {} question(s) of {} are not in the file and count as unanswered: {}.",
                 missing.len(),
                 bank.version,
-                missing.join(", ")
+                crate::render::id_list(&missing, 12)
             ));
         }
         notes.push(note);

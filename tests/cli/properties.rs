@@ -99,6 +99,7 @@ fn complete_answers_file() -> impl Strategy<Value = AnswersFile> {
             assessed_on: None,
             answers: Vec::new(),
             accepted_risks: Vec::new(),
+            migrated: None,
         };
         for (q, pick) in b.questions.iter().zip(picks) {
             let allowed: Vec<&str> = q
@@ -152,6 +153,7 @@ fn answers_file_of(
                 assessed_on: None,
                 answers: Vec::new(),
                 accepted_risks: Vec::new(),
+            migrated: None,
             };
             for (q, (answered, pick, note)) in b.questions.iter().zip(choices) {
                 if !answered {

@@ -125,6 +125,9 @@ impl Prompter for DialoguerPrompter {
                 "",
                 &mut used,
             )?;
+            if let Some(how) = &s.question.how_to_find_out {
+                self.print_wrapped(&format!("How to find out: {how}"), "  ", &mut used)?;
+            }
             if let Some(note) = s.note {
                 self.print_wrapped(&format!("Your note: {note}"), "  ", &mut used)?;
             }
