@@ -46,8 +46,9 @@ pub struct AnswersFile {
 pub struct Migrated {
     /// (old id, new id) of each answer moved to a renamed question.
     pub renamed: Vec<(String, String)>,
-    /// Old ids answered in the file that the bank no longer asks.
-    pub retired: Vec<String>,
+    /// Old ids answered in the file that the bank no longer asks, each with the questions
+    /// to answer instead.
+    pub retired: Vec<(String, Vec<String>)>,
     /// (question, old option, new option) of each answer whose option id changed.
     pub options: Vec<(String, String, String)>,
     /// Accepted risks on questions no longer asked.

@@ -93,14 +93,16 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
                 for (key, value) in entries {
                     let question = match migration {
                         Some(m) if bank.question(&key.text).is_none() => {
-                            if m.retired.iter().any(|r| *r == key.text) {
-                                migrated.retired.push(key.text.clone());
+                            if let Some(instead) = m.retired_for(&key.text) {
+                                migrated.retired.push((key.text.clone(), instead.to_vec()));
                                 continue;
                             }
                             match m.renamed_to(&key.text) {
                                 // The file already answers the new id itself: that answer wins.
                                 Some(new) if entries.iter().any(|(k, _)| k.text == new) => {
-                                    migrated.retired.push(key.text.clone());
+                                    migrated
+                                        .retired
+                                        .push((key.text.clone(), vec![new.to_string()]));
                                     continue;
                                 }
                                 Some(new) => {
@@ -187,7 +189,7 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
                     {
                         risk.question = new.to_string();
                     }
-                    if migration.is_some_and(|m| m.retired.contains(&risk.question)) {
+                    if migration.is_some_and(|m| m.retired_for(&risk.question).is_some()) {
                         migrated.retired_risks.push(risk.question.clone());
                         continue;
                     }
@@ -380,9 +382,8 @@ fn accepted_risk(
     let question_pos = f.get("question").map_or(node.pos, |n| n.pos);
     let question = f.text(ctx, "question").unwrap_or_default();
     let mut f = f.renamed(&format!("the accepted risk for {question}"));
-    let carried = migration.is_some_and(|m| {
-        m.renamed_to(&question).is_some() || m.retired.contains(&question)
-    });
+    let carried = migration
+        .is_some_and(|m| m.renamed_to(&question).is_some() || m.retired_for(&question).is_some());
     if !question.is_empty() && bank.question(&question).is_none() && !carried {
         ctx.error(
             question_pos,

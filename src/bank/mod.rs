@@ -53,8 +53,9 @@ pub struct Migration {
     pub from: String,
     /// Old question id to new question id.
     pub renamed: Vec<(String, String)>,
-    /// Old question ids no longer asked; their answers are set aside with a note.
-    pub retired: Vec<String>,
+    /// Old question ids no longer asked, each with the new questions that take its place
+    /// (perhaps none); their answers are set aside with a note naming those.
+    pub retired: Vec<(String, Vec<String>)>,
     /// Per (new) question id: old option id to new option id.
     pub options: Vec<(String, Vec<(String, String)>)>,
 }
@@ -75,6 +76,14 @@ impl Migration {
             .iter()
             .find(|(o, _)| o == old)
             .map(|(_, n)| n.as_str())
+    }
+
+    /// The questions that take the place of a retired one; `None` if `old` is not retired.
+    pub fn retired_for(&self, old: &str) -> Option<&[String]> {
+        self.retired
+            .iter()
+            .find(|(o, _)| o == old)
+            .map(|(_, n)| n.as_slice())
     }
 
     /// The new option id of an old option of question `question` (its new id).

@@ -442,7 +442,7 @@ fn option(node: &Node, ctx: &mut Ctx, what: &str) -> Option<ChoiceOption> {
     Some(o)
 }
 
-/// `{from, renamed: {OLD: NEW}, retired: [OLD], options: {QUESTION: {OLD: NEW}}}`.
+/// `{from, renamed: {OLD: NEW}, retired: {OLD: "NEW NEW"}, options: {QUESTION: {OLD: NEW}}}`.
 fn migration(node: &Node, ctx: &mut Ctx) -> Option<Migration> {
     let mut f = node.fields(ctx, "a migration")?;
     let mut m = Migration {
@@ -463,12 +463,15 @@ fn migration(node: &Node, ctx: &mut Ctx) -> Option<Migration> {
     if let Some(n) = f.get("renamed") {
         m.renamed = pairs(n, ctx, "`renamed` of a migration");
     }
+    // `OLD: NEW NEW` (the questions to answer instead), or `OLD:` when none does.
     if let Some(n) = f.get("retired") {
-        if let Some(items) = n.list(ctx, "`retired` of a migration") {
-            for item in items {
-                if let Some(id) = item.text_opt(ctx, "a retired question id") {
-                    m.retired.push(id);
-                }
+        if let Some(entries) = n.map(ctx, "`retired` of a migration") {
+            for (k, v) in entries {
+                let instead = v
+                    .text_opt(ctx, "the questions that replace a retired one")
+                    .map(|t| t.split_whitespace().map(str::to_string).collect())
+                    .unwrap_or_default();
+                m.retired.push((k.text.clone(), instead));
             }
         }
     }

@@ -262,7 +262,7 @@ fn check_migrations(bank: &Bank, index: &HashMap<String, usize>, spans: &Spans, 
                     "the migration from {} renames {old} to {new}, which is not a question of this bank", m.from));
             }
         }
-        for old in &m.retired {
+        for (old, instead) in &m.retired {
             if index.contains_key(old) {
                 ctx.error(
                     pos,
@@ -272,6 +272,10 @@ fn check_migrations(bank: &Bank, index: &HashMap<String, usize>, spans: &Spans, 
                         m.from
                     ),
                 );
+            }
+            for new in instead.iter().filter(|n| !index.contains_key(n.as_str())) {
+                ctx.error(pos, "invalid-migration", format!(
+                    "the migration from {} says {new} replaces {old}, but {new} is not a question of this bank", m.from));
             }
         }
         for (qid, map) in &m.options {

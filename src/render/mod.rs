@@ -532,7 +532,8 @@ pub(crate) fn id_list(ids: &[&str], shown: usize) -> String {
 /// What carrying an answers file over from an older bank version changed, for the
 /// report's notes (the mapping itself is in the bank and docs/bank-migration.md).
 pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
-    let mut s = String::from(" Old question ids were mapped to the new ones (see docs/bank-migration.md).");
+    let mut s =
+        String::from(" Old question ids were mapped to the new ones (see docs/bank-migration.md).");
     if !m.renamed.is_empty() {
         let pairs: Vec<String> = m
             .renamed
@@ -552,11 +553,23 @@ pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
             m.options.len()
         ));
     }
-    let mut gone: Vec<&str> = m.retired.iter().map(String::as_str).collect();
-    gone.extend(m.retired_risks.iter().map(String::as_str));
+    let mut gone: Vec<String> = m
+        .retired
+        .iter()
+        .map(|(old, instead)| match instead.as_slice() {
+            [] => old.clone(),
+            new => format!("{old} (now {})", new.join(", ")),
+        })
+        .collect();
+    gone.extend(
+        m.retired_risks
+            .iter()
+            .map(|q| format!("the accepted risk on {q}")),
+    );
     if !gone.is_empty() {
+        let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
         s.push_str(&format!(
-            " {} answer(s) or accepted risk(s) are to questions no longer asked and were set aside: {}; answer the new questions instead.",
+            " {} answer(s) are to questions no longer asked and were set aside: {}; answer the new questions instead.",
             gone.len(),
             id_list(&gone, 12)
         ));

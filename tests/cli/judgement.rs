@@ -24,6 +24,7 @@ fn empty() -> AnswersFile {
         assessed_on: None,
         answers: Vec::new(),
         accepted_risks: Vec::new(),
+        migrated: None,
     }
 }
 

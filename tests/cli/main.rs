@@ -5,6 +5,7 @@ mod adversarial;
 mod argv;
 mod bad_answers;
 mod bank_commands;
+mod bank_quality;
 mod batch;
 mod check;
 mod data_safety;

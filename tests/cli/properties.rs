@@ -153,7 +153,7 @@ fn answers_file_of(
                 assessed_on: None,
                 answers: Vec::new(),
                 accepted_risks: Vec::new(),
-            migrated: None,
+                migrated: None,
             };
             for (q, (answered, pick, note)) in b.questions.iter().zip(choices) {
                 if !answered {
