@@ -113,6 +113,7 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
         )),
         answers: Vec::new(),
         accepted_risks: Vec::new(),
+        migrated: None,
     };
     for (i, q) in bank.questions.iter().enumerate() {
         // Answer a question only when it applies given the answers so far.

@@ -118,7 +118,7 @@ pub fn bank() -> Value {
                 "properties": {
                     "from": text,
                     "renamed": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "retired": {"type": "array", "items": {"type": "string"}},
+                    "retired": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
                     "options": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}}
                 }
             }},

@@ -13,7 +13,7 @@ fn the_embedded_bank_passes_lint() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out)
-        .starts_with("questionnaires/cisa-msp-customer.yaml: valid bank cisa-msp-customer@1.1.0"));
+        .starts_with("questionnaires/cisa-msp-customer.yaml: valid bank cisa-msp-customer@2.0.0"));
 }
 
 #[test]
@@ -47,7 +47,7 @@ fn export_to_a_file_then_use_it_as_a_custom_bank() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(stdout_of(&out).starts_with("my-bank@1.1.0"));
+    assert!(stdout_of(&out).starts_with("my-bank@2.0.0"));
     // Export refuses to overwrite.
     let out = msp()
         .args(["bank", "export", "--output"])
@@ -62,7 +62,7 @@ fn export_to_a_file_then_use_it_as_a_custom_bank() {
 fn list_shows_every_domain_and_question() {
     let out = msp().args(["bank", "list"]).output().unwrap();
     let text = stdout_of(&out);
-    assert!(text.starts_with("cisa-msp-customer@1.1.0: "));
+    assert!(text.starts_with("cisa-msp-customer@2.0.0: "));
     for id in ["GOV-01", "MFA-01", "BCK-03", "FIN-03"] {
         assert!(text.contains(&format!("  {id} ")), "{id} missing");
     }

@@ -100,15 +100,12 @@ fn every_question_is_at_most_25_words() {
 }
 
 /// Words in capitals that are acronyms: two or more capitals, perhaps a plural `s`.
+/// Document numbers such as AA22-131A are names, not acronyms.
 fn acronyms(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| {
             let core = w.strip_suffix('s').unwrap_or(w);
-            core.len() >= 2
-                && core
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                && core.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+            core.len() >= 2 && core.chars().all(|c| c.is_ascii_uppercase())
         })
         .map(|w| {
             let core = w.strip_suffix('s').unwrap_or(w);
@@ -133,6 +130,7 @@ fn acronyms_are_explained_in_the_why_and_never_glossed_in_the_question() {
         }
         let mut used = acronyms(&q.text);
         used.extend(acronyms(&q.recommendation));
+        used.extend(acronyms(&q.why));
         for a in used {
             if PLAIN.contains(&a.as_str()) {
                 continue;

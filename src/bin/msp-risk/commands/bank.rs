@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use anyhow::bail;
-use msp_risk::bank::{self, Bank, Kind, Question};
+use msp_risk::bank::{self, AnsweredBy, Bank, Kind, Question};
 use msp_risk::sanitize::{terminal_line, wrap};
 
 use crate::cli::{BankCommand, Cli};
@@ -108,6 +108,9 @@ fn list(bank: &Bank, width: usize) -> String {
             if let Some(c) = &q.when {
                 let _ = write!(text, " (follow-up of {})", terminal_line(&c.question));
             }
+            if q.answered_by == AnsweredBy::Msp {
+                text.push_str(" [MSP answers]");
+            }
             let head = format!("  {:<8} {:<8} ", terminal_line(&q.id), q.severity.id());
             let indent = " ".repeat(head.chars().count());
             for (n, line) in wrap(&text, width.saturating_sub(indent.len()).max(30))
@@ -137,6 +140,13 @@ fn show(bank: &Bank, q: &Question, width: usize) -> String {
         })
         .collect();
     rows.push(("Answers", answers.join(", ")));
+    rows.push(("Answered by", q.answered_by.label().to_string()));
+    if let Some(how) = &q.how_to_find_out {
+        rows.push(("How to find out", how.to_string()));
+    }
+    if let Some(m) = &q.msp_question {
+        rows.push(("Ask the MSP", m.clone()));
+    }
     if q.kind == Kind::Choice {
         let gaps: Vec<String> = q
             .options
@@ -191,7 +201,7 @@ fn show(bank: &Bank, q: &Question, width: usize) -> String {
     }
 
     let mut out = format!("{}\n", terminal_line(&q.id));
-    let label_width = 16;
+    let label_width = 17;
     let text_width = width.saturating_sub(label_width).max(30);
     for (label, value) in rows {
         for (n, line) in wrap(&terminal_line(&value), text_width).iter().enumerate() {
