@@ -14,7 +14,7 @@ bin=${BIN:-target/release/msp-risk}
 [ -n "${BIN:-}" ] || cargo build --release --quiet --bin msp-risk
 mkdir -p "$dir"
 answers() {
-  printf 'bank: cisa-msp-customer@1.0.0\norganization: %s\nanswers:\n  GOV-01:\n    answer: no\n    note: %s\n' "$1" "$2"
+  printf 'bank: cisa-msp-customer@2.0.0\norganization: %s\nanswers:\n  GOV-01:\n    answer: no\n    note: %s\n' "$1" "$2"
 }
 repeat() { head -c "$2" /dev/zero | tr '\0' "$1"; }
 for kib in 64 256 1024; do

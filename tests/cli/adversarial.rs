@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::{msp, repo, stderr_of};
 
-const HEAD: &str = "bank: cisa-msp-customer@1.1.0\n";
+const HEAD: &str = "bank: cisa-msp-customer@2.0.0\n";
 
 /// Runs `report` on `text` and returns the error output, asserting exit 2 and no panic.
 fn refused(dir: &Path, name: &str, text: &[u8]) -> String {

@@ -15,9 +15,9 @@ const CASES: &[(&str, &str, &str)] = &[
     ("invalid-as-of", "5:12", "`as_of: last week` is not a date"),
     ("boolean-answer", "3:11", "(`yes` rather than `true`)"),
     ("na-not-allowed", "3:11", "`na` is not allowed for GOV-01"),
-    ("wrong-bank", "1:7", "this file answers the bank `another-bank@1.0.0`, but the bank in use is `cisa-msp-customer@1.1.0`"),
+    ("wrong-bank", "1:7", "this file answers the bank `another-bank@1.0.0`, but the bank in use is `cisa-msp-customer@2.0.0`"),
     ("older-bank-version", "1:7", "1 answered question(s) are gone (GOV-00)"),
-    ("missing-bank", "1:1", "add the line `bank: cisa-msp-customer@1.1.0`"),
+    ("missing-bank", "1:1", "add the line `bank: cisa-msp-customer@2.0.0`"),
     ("list-instead-of-map", "1:1", "should be a map of `key: value` lines, but is a list"),
     ("tab-indentation", "3:2", "tabs"),
     ("ownership-answered-yes", "3:11", "write one of: us, msp, shared, vendor, nobody, unknown"),
@@ -90,12 +90,12 @@ fn a_version_mismatch_lists_gone_and_new_questions() {
     let stderr = stderr_of(&out);
     assert!(
         stderr.contains(
-            "written for cisa-msp-customer@0.9.0 but the bank in use is cisa-msp-customer@1.1.0"
+            "written for cisa-msp-customer@0.9.0 but the bank in use is cisa-msp-customer@2.0.0"
         ),
         "{stderr}"
     );
     assert!(
-        stderr.contains("question(s) are new (GOV-02, GOV-03"),
+        stderr.contains("question(s) are new (GOV-08, GOV-03"),
         "{stderr}"
     );
 }
@@ -116,7 +116,7 @@ fn binary_garbage_utf16_and_invalid_utf8_are_refused_cleanly() {
         ),
         (
             "latin1.yaml",
-            b"bank: cisa-msp-customer@1.1.0\norganization: Caf\xe9\n".to_vec(),
+            b"bank: cisa-msp-customer@2.0.0\norganization: Caf\xe9\n".to_vec(),
             "2:18: the file is not valid UTF-8",
         ),
     ];
@@ -142,7 +142,7 @@ fn a_bom_and_crlf_line_ends_are_fine() {
     let path = dir.path().join("windows.yaml");
     std::fs::write(
         &path,
-        b"\xEF\xBB\xBFbank: cisa-msp-customer@1.1.0\r\nanswers:\r\n  GOV-01: no\r\n",
+        b"\xEF\xBB\xBFbank: cisa-msp-customer@2.0.0\r\nanswers:\r\n  GOV-01: no\r\n",
     )
     .unwrap();
     let out = msp()
@@ -178,7 +178,7 @@ fn missing_files_and_folders_are_clear_errors() {
 fn a_file_over_the_size_limit_is_refused_without_reading_it_all() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.yaml");
-    let mut text = String::from("bank: cisa-msp-customer@1.1.0\norganization: \"");
+    let mut text = String::from("bank: cisa-msp-customer@2.0.0\norganization: \"");
     text.push_str(&"x".repeat(9 * 1024 * 1024));
     text.push_str("\"\n");
     std::fs::write(&path, text).unwrap();
@@ -224,7 +224,7 @@ fn control_characters_in_error_messages_are_neutralised() {
     let path = dir.path().join("evil.yaml");
     std::fs::write(
         &path,
-        "bank: cisa-msp-customer@1.1.0\nanswers:\n  GOV-01: \"\\e]0;pwned\\a\\e[31mred\\u202e\"\n",
+        "bank: cisa-msp-customer@2.0.0\nanswers:\n  GOV-01: \"\\e]0;pwned\\a\\e[31mred\\u202e\"\n",
     )
     .unwrap();
     let out = msp()

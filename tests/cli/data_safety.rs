@@ -798,7 +798,7 @@ fn a_failing_gate_keeps_its_exit_code_when_the_reader_goes_away() {
     );
     std::fs::write(
         dir.path().join("bad.yaml"),
-        "bank: cisa-msp-customer@1.1.0\nassessed_on: 2026-02-30\nanswers:\n",
+        "bank: cisa-msp-customer@2.0.0\nassessed_on: 2026-02-30\nanswers:\n",
     )
     .unwrap();
     assert_eq!(run(&["check", "bad.yaml", "--fail-on", "high"]), Some(2));
@@ -915,7 +915,7 @@ fn several_inputs_with_an_invalid_one_write_no_file() {
     copy_sample(&dir.path().join("a.yaml"), SOME);
     std::fs::write(
         dir.path().join("bad.yaml"),
-        "bank: cisa-msp-customer@1.1.0\nassessed_on: 2026-02-30\nanswers:\n",
+        "bank: cisa-msp-customer@2.0.0\nassessed_on: 2026-02-30\nanswers:\n",
     )
     .unwrap();
     let out = run_in(

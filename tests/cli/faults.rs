@@ -93,7 +93,7 @@ fn a_full_disk_keeps_the_previous_report() {
 fn a_read_only_file_system_keeps_the_previous_file() {
     let Some(fs) = TinyFs::mount() else { return };
     let target = fs.path.join("answers.yaml");
-    std::fs::write(&target, "bank: cisa-msp-customer@1.1.0\n").unwrap();
+    std::fs::write(&target, "bank: cisa-msp-customer@2.0.0\n").unwrap();
     fs.remount_read_only();
     let out = report_to(&fs.path.join("report.md"));
     assert_eq!(out.status.code(), Some(2));
@@ -106,7 +106,7 @@ fn a_read_only_file_system_keeps_the_previous_file() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         std::fs::read_to_string(&target).unwrap(),
-        "bank: cisa-msp-customer@1.1.0\n"
+        "bank: cisa-msp-customer@2.0.0\n"
     );
 }
 

@@ -656,7 +656,7 @@ fn the_embedded_bank_and_the_samples_validate_against_their_schemas() {
         errors(&answers, &blank)
     );
     let wrong = msp_risk::yaml_to_json(
-        b"bank: cisa-msp-customer@1.1.0\nanswers:\n  GOV-01: maybe\n  GOV-99: yes\n",
+        b"bank: cisa-msp-customer@2.0.0\nanswers:\n  GOV-01: maybe\n  GOV-99: yes\n",
         "w.yaml",
     )
     .unwrap();

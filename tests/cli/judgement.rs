@@ -167,11 +167,20 @@ fn answering_us_everywhere_does_not_game_the_score() {
     // them as gaps, and the headline says how much is unverified.
     assert!(r.overall.score.unwrap() < 90, "{:?}", r.overall);
     assert_ne!(r.rating, Rating::Strong);
-    assert_eq!(r.overall.to_verify, 18);
+    let areas = bank()
+        .questions
+        .iter()
+        .filter(|q| q.kind == Kind::Ownership)
+        .count();
+    assert_eq!(
+        r.overall.to_verify as usize,
+        2 * areas,
+        "each claim and its check"
+    );
     assert_eq!(r.overall.best_case, Some(100));
     // Every claim is a question for the MSP, titled as a claim.
     let claims = r.findings.iter().filter(|f| f.claim).count();
-    assert_eq!(claims, 9, "{:?}", r.verify);
+    assert_eq!(claims, areas, "{:?}", r.verify);
     let title = msp_risk::render::finding_title(r.findings.iter().find(|f| f.claim).unwrap());
     assert!(title.starts_with("Not verified: who handles"), "{title}");
 }
@@ -261,18 +270,19 @@ fn unknowns_give_a_range_and_are_never_confirmed_facts() {
 #[test]
 fn thirty_days_of_logs_costs_more_than_five_months() {
     // CISA asks for at least six months; 30 days is a full gap, 3-5 months a partial one.
+    // Compared before rounding: one question of 137 moves the score by about a point.
     let with = |word: &str| {
         let mut file = perfect();
         set(&mut file, "LOG-01", answer("LOG-01", word));
-        score(&file).overall.score.unwrap()
+        score(&file).overall.weighted.unwrap()
     };
     let (thirty_days, five_months) = (with("under_three_months"), with("less_than_six_months"));
     assert!(thirty_days < five_months, "{thirty_days} vs {five_months}");
-    assert!(100 - thirty_days >= 3, "{thirty_days}");
+    assert!(100.0 - thirty_days >= 1.0, "{thirty_days}");
     // And a logging gap weighs more than a low-value one elsewhere.
     let mut residency = perfect();
     set(&mut residency, "DAT-03", answer("DAT-03", "no"));
-    assert!(thirty_days < score(&residency).overall.score.unwrap());
+    assert!(thirty_days < score(&residency).overall.weighted.unwrap());
 }
 
 #[test]
@@ -283,13 +293,11 @@ fn the_plan_has_at_most_ten_actions_and_one_contract_gap_is_one_action() {
     }
     let r = score(&file);
     assert!(r.plan.len() <= 10);
-    let contract: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.domain == "CON")
-        .filter_map(|f| f.action.as_deref())
-        .collect();
-    assert!(contract.windows(2).all(|w| w[0] == w[1]), "{contract:?}");
+    // Every contract gap closes with the one contract action: it appears once in the plan.
+    let ids: Vec<&str> = r.plan.iter().map(|a| a.id.as_str()).collect();
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_eq!(ids.iter().filter(|i| **i == "contract-table").count(), 1);
 }
 
 #[test]
@@ -298,7 +306,7 @@ fn a_single_critical_exposure_is_not_strong() {
     for (id, word) in [
         ("RMM-03", "no"),
         ("ACC-04", "no"),
-        ("PAT-03", "no"),
+        ("PAT-08", "longer"),
         ("MFA-02", "no_second_step"),
     ] {
         let mut file = perfect();
@@ -313,7 +321,7 @@ fn a_single_critical_exposure_is_not_strong() {
     }
     // Every critical attack route at its worst: clearly weak, not "good".
     let mut file = perfect();
-    for id in ["RMM-03", "ACC-04", "ACC-06", "PAT-03", "MFA-04"] {
+    for id in ["RMM-03", "ACC-04", "ACC-06", "PAT-08", "MFA-04"] {
         set(&mut file, id, answer(id, "no"));
     }
     set(&mut file, "MFA-02", answer("MFA-02", "no_second_step"));

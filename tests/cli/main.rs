@@ -17,6 +17,7 @@ mod help;
 mod interview;
 mod interview_safety;
 mod judgement;
+mod migration;
 mod properties;
 mod report;
 mod samples;

@@ -14,7 +14,7 @@ fn the_blank_template_is_a_valid_answers_file() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr_of(&out).contains("fill in the answers"));
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("bank: cisa-msp-customer@1.1.0"));
+    assert!(text.contains("bank: cisa-msp-customer@2.0.0"));
     // Every question appears with its allowed answers.
     let bank = stdout_of(&msp().args(["bank", "list"]).output().unwrap());
     let ids: Vec<&str> = bank

@@ -40,7 +40,7 @@ fn quoted(s: &str) -> String {
 fn answers(dir: &Path, name: &str, org: &str, note: &str, justification: &str) -> PathBuf {
     let path = dir.join(name);
     let text = format!(
-        "bank: cisa-msp-customer@1.1.0\norganization: {}\nanswers:\n  GOV-01:\n    answer: no\n    note: {}\n  GOV-02: no\n  MFA-01: no\naccepted_risks:\n  - question: GOV-02\n    justification: {}\n",
+        "bank: cisa-msp-customer@2.0.0\norganization: {}\nanswers:\n  GOV-01:\n    answer: no\n    note: {}\n  GOV-08: no\n  MFA-01: no\naccepted_risks:\n  - question: GOV-08\n    justification: {}\n",
         quoted(org),
         quoted(note),
         quoted(justification)
@@ -331,7 +331,7 @@ fn invalid_answers_are_echoed_as_written() {
     let file = dir.path().join("bad.yaml");
     std::fs::write(
         &file,
-        "bank: cisa-msp-customer@1.1.0\nanswers:\n  MFA-01: \"\\e[2J\"\n  GOV-02: Maybe\n  GOV-03: YES\n",
+        "bank: cisa-msp-customer@2.0.0\nanswers:\n  MFA-01: \"\\e[2J\"\n  GOV-08: Maybe\n  GOV-03: YES\n",
     )
     .unwrap();
     msp()
@@ -340,7 +340,7 @@ fn invalid_answers_are_echoed_as_written() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "`Maybe` is not an answer to GOV-02",
+            "`Maybe` is not an answer to GOV-08",
         ))
         .stderr(predicate::str::contains(
             "`\u{fffd}[2J` is not an answer to MFA-01",

@@ -86,9 +86,15 @@ fn is_terminal() -> bool {
 fn list(bank: &Bank, width: usize) -> String {
     let mut out = String::new();
     let follow_ups = bank.questions.iter().filter(|q| q.is_follow_up()).count();
+    let msp = bank
+        .questions
+        .iter()
+        .filter(|q| q.answered_by == AnsweredBy::Msp)
+        .count();
     let _ = writeln!(
         out,
-        "{}: {}\n{} questions in {} domains; {follow_ups} are follow-ups, asked only after certain answers.",
+        "{}: {}\n{} questions in {} domains; {msp} for your MSP to answer [MSP answers];\n\
+         {follow_ups} follow-ups, asked only after certain answers.",
         terminal_line(&bank.reference()),
         terminal_line(&bank.title),
         bank.questions.len(),
