@@ -192,3 +192,30 @@ fn bank_reference(bank: &str) -> (String, String) {
     };
     (field("id"), field("version"))
 }
+
+#[test]
+fn the_migration_document_names_every_line_of_the_migration() {
+    let bank = msp_risk::bank::builtin().unwrap();
+    let doc = std::fs::read_to_string(repo("docs/bank-migration.md")).unwrap();
+    let m = bank.migration_from("1.1.0").expect("a migration from 1.x");
+    for (old, instead) in &m.retired {
+        assert!(
+            doc.contains(old.as_str()),
+            "{old} is not in docs/bank-migration.md"
+        );
+        for new in instead {
+            assert!(
+                doc.contains(new.as_str()),
+                "{new} (for {old}) is not in the document"
+            );
+        }
+    }
+    for (q, map) in &m.options {
+        for (old, new) in map {
+            assert!(
+                doc.contains(&format!("`{old}`")) && doc.contains(&format!("`{new}`")),
+                "{q}: {old} -> {new} is not in the document"
+            );
+        }
+    }
+}
