@@ -111,12 +111,21 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
         }
     }
     let resumed = !created;
-    let answers = if resumed {
+    let mut answers = if resumed {
         answers::load(&content, &name, &bank)
             .with_context(|| format!("{shown} cannot be resumed until these problems are fixed"))?
     } else {
         blank_answers
     };
+    // A file written for an older bank is saved for this one: the save rewrites it (after
+    // keeping a copy), so the answers to questions no longer asked stay in the copy only.
+    let carried_from = answers
+        .migrated
+        .take()
+        .map(|m| (answers.bank_reference(), m.retired.len()));
+    if carried_from.is_some() {
+        answers.bank_version = bank.version.clone();
+    }
     let text = String::from_utf8_lossy(&content).into_owned();
 
     let color = settings::use_color(cli, true);
@@ -135,10 +144,19 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
             ),
             "Stop (the file stays as it is)".to_string(),
         ];
-        let prompt = format!(
-            "{shown} is laid out in a way the interview cannot edit line by line, so saving will rewrite it \
-             and its comments and layout will be lost. What do you want to do?"
-        );
+        let prompt = match &carried_from {
+            Some((old, set_aside)) => format!(
+                "{shown} was written for {}; the interview saves it for {}, which rewrites the file: its \
+                 comments and layout, and {set_aside} answer(s) to questions no longer asked, stay only in the \
+                 copy (see docs/bank-migration.md). What do you want to do?",
+                terminal_line(old),
+                bank.reference()
+            ),
+            None => format!(
+                "{shown} is laid out in a way the interview cannot edit line by line, so saving will rewrite it \
+                 and its comments and layout will be lost. What do you want to do?"
+            ),
+        };
         if prompter.choose(&prompt, &options, 0)? != Some(0) {
             return Ok(Exit::Success);
         }
