@@ -26,7 +26,21 @@ pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
         let Some(q) = bank.question(&r.id) else {
             continue;
         };
+        // A check of "we do it ourselves" or "a vendor does it" is for the owner to make, not
+        // a question for the MSP.
+        let parent_answer = q.when.as_ref().and_then(|c| {
+            report
+                .questions
+                .iter()
+                .find(|p| p.id == c.question)
+                .and_then(|p| p.answer.as_deref())
+        });
+        let owner_side = q.when.as_ref().is_some_and(|c| {
+            bank.question(&c.question)
+                .is_some_and(|p| p.kind == Kind::Ownership)
+        }) && matches!(parent_answer, Some("us" | "vendor"));
         match r.answer.as_deref() {
+            Some("unknown") if owner_side => {}
             Some("unknown") => items.push((q, Reason::Unknown)),
             Some(owner @ ("msp" | "shared")) if q.kind == Kind::Ownership => items.push((
                 q,

@@ -4,7 +4,9 @@
 //! research digest (section 3); the mapping of answers to tiers is our own, and it is simple
 //! on purpose so that a reader can check it:
 //!
-//! - each indicator earns credit: met 1, partly ½, not met 0, "I don't know" or blank 0
+//! - each indicator earns credit: met 1, partly ½, not met 0, "I don't know" or blank 0; a
+//!   follow-up indicator closed off by a "no" to its parent is not met, and one waiting on an
+//!   unknown or blank parent is unverified or unanswered
 //!   (a blank is an unverified claim, never better than "I don't know");
 //! - with fewer than [`KNOWN_PERCENT`] of the applicable indicators answered yes, partly or
 //!   no, the tier is "not determined";
@@ -24,10 +26,32 @@ pub(super) fn assess<'a>(
     answer_of: &dyn Fn(&str) -> Option<&'a Answer>,
 ) -> TierAssessment {
     let mut indicators = Vec::new();
-    for (q, _) in bank.questions.iter().zip(applies).filter(|(_, &a)| a) {
+    for (q, &applies) in bank.questions.iter().zip(applies) {
         let Some(label) = &q.msp_indicator else {
             continue;
         };
+        // An indicator that is a follow-up stays in the count when its parent closes it off:
+        // MFA-02 (the kind of MFA) is not met when MFA-01 (MFA at all) is "no", and still to
+        // verify while MFA-01 is unknown, so the denominator never shrinks with a bad answer.
+        if !applies {
+            let Some(parent) = q.when.as_ref().and_then(|c| bank.question(&c.question)) else {
+                continue;
+            };
+            let status = match answer_of(&parent.id) {
+                None => IndicatorStatus::Unanswered,
+                Some(Answer::Unknown) => IndicatorStatus::Unverified,
+                Some(a) if parent.gap(a) == Some(Gap::Full) => IndicatorStatus::NotMet,
+                // A parent answered well or "does not apply": the follow-up is simply not asked.
+                Some(_) => continue,
+            };
+            indicators.push(Indicator {
+                question: q.id.clone(),
+                label: label.clone(),
+                answer: None,
+                status,
+            });
+            continue;
+        }
         let answer = answer_of(&q.id);
         let status = match &answer {
             None => IndicatorStatus::Unanswered,
