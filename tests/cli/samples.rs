@@ -1,4 +1,4 @@
-//! The three sample answers files in `questionnaires/examples/` behave as their names say.
+//! The sample answers files in `questionnaires/examples/` behave as their names say.
 
 use serde_json::Value;
 
@@ -7,6 +7,7 @@ use crate::{msp, repo, stdout_of};
 const MINIMAL: &str = "questionnaires/examples/dental-practice-minimal.yaml";
 const SOME: &str = "questionnaires/examples/accounting-firm-some.yaml";
 const COMPREHENSIVE: &str = "questionnaires/examples/engineering-firm-comprehensive.yaml";
+const UNSURE: &str = "questionnaires/examples/law-office-owner-unsure.yaml";
 
 fn json(file: &str) -> Value {
     let out = msp()
@@ -64,14 +65,14 @@ fn the_minimal_sample_has_critical_findings_and_fails_the_gate() {
 
 #[test]
 fn the_samples_need_no_notes() {
-    for file in [MINIMAL, SOME, COMPREHENSIVE] {
+    for file in [MINIMAL, SOME, COMPREHENSIVE, UNSURE] {
         assert_eq!(json(file)["notes"], Value::Array(vec![]), "{file}");
     }
 }
 
 #[test]
 fn every_sample_report_fits_80_columns() {
-    for file in [MINIMAL, SOME, COMPREHENSIVE] {
+    for file in [MINIMAL, SOME, COMPREHENSIVE, UNSURE] {
         let out = msp()
             .args(["report", file, "--width", "80"])
             .current_dir(repo(""))
@@ -82,4 +83,39 @@ fn every_sample_report_fits_80_columns() {
             assert!(line.chars().count() <= 80, "{file}: {line}");
         }
     }
+}
+
+#[test]
+fn an_owner_who_left_the_msp_questions_open_is_told_to_ask_first() {
+    let report = json(UNSURE);
+    // Most of the MSP's part is "I don't know": the answers are there, the facts are not.
+    let bank = msp_risk::bank::builtin().unwrap();
+    let unknown_msp = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["answer"] == "unknown")
+        .filter(|f| {
+            bank.question(f["question"].as_str().unwrap())
+                .is_some_and(|q| q.answered_by == msp_risk::bank::AnsweredBy::Msp)
+        })
+        .count();
+    assert!(unknown_msp >= 60, "{unknown_msp} MSP questions unknown");
+    // The plan leads with getting written answers from the MSP.
+    assert_eq!(report["plan"][0]["id"], msp_risk::scoring::VERIFY_ACTION);
+    // The score is a wide range, never presented as the firm's settled state...
+    let score = report["overall"]["score"].as_u64().unwrap();
+    let best = report["overall"]["best_case"].as_u64().unwrap();
+    assert!(best >= score + 30, "{score}..{best}");
+    // ...and the MSP's tier is not determined.
+    assert_eq!(report["msp_tier"]["tier"], "undetermined");
+    // The letter to the MSP carries the open questions.
+    let out = msp()
+        .args(["ask-msp", UNSURE])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let letter = stdout_of(&out);
+    assert!(letter.matches("### ").count() >= 60, "{letter}");
 }
