@@ -63,7 +63,7 @@ fn list_shows_every_domain_and_question() {
     let out = msp().args(["bank", "list"]).output().unwrap();
     let text = stdout_of(&out);
     assert!(text.starts_with("cisa-msp-customer@2.0.0: "));
-    for id in ["GOV-01", "MFA-01", "BCK-03", "FIN-03"] {
+    for id in ["GOV-01", "MFA-01", "BCK-03", "FIN-05"] {
         assert!(text.contains(&format!("  {id} ")), "{id} missing");
     }
     assert!(text.contains("(follow-up of SHR-01)"));

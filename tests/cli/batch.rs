@@ -83,13 +83,13 @@ fn a_folder_gives_a_report_per_client_and_a_portfolio_summary() {
         summary[0].starts_with("organization,file,assessed_on,score,rating,msp_tier,critical,high")
     );
     assert_eq!(summary.len(), 6, "header, four clients, one invalid file");
-    // Worst first: the invalid file, then the dental practice (4), the two accounting firms
-    // (53, in input order), the engineering firm (96).
+    // Worst first: the invalid file, then the dental practice (3), the two accounting firms
+    // (47, in input order), the engineering firm (96).
     let expected = [
         "b-broken.yaml,,,,,,,,,,,,invalid,",
-        "b-dental.yaml,2026-11-04,4,poor,minimal,",
-        "a-accounting.yml,2026-10-21,53,weak",
-        "east/a-accounting.yaml,2026-10-21,53,weak",
+        "b-dental.yaml,2026-11-04,3,poor,minimal,",
+        "a-accounting.yml,2026-10-21,47,weak",
+        "east/a-accounting.yaml,2026-10-21,47,weak",
         "east/c-engineering.yaml,2026-11-12,96,strong,comprehensive",
     ];
     for (line, want) in summary[1..].iter().zip(expected) {

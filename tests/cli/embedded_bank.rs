@@ -47,12 +47,13 @@ fn every_question_is_complete_and_traced_to_the_digest() {
         );
         assert!(!q.consequences.is_empty(), "{}", q.id);
         // Traced: a digest recommendation, or a source added since the digest; industry
-        // questionnaires (S33) back a topic but never carry a question alone, nor a high one.
+        // questionnaires (S33) may carry a medium or low question alone, never a high one.
         let industry = |r: &msp_risk::bank::Reference| r.source == "S33";
         assert!(
-            !q.references.iter().all(industry),
-            "{} rests on industry practice alone",
-            q.id
+            q.severity <= Severity::Medium || !q.references.iter().all(industry),
+            "{} is {:?} on industry practice alone",
+            q.id,
+            q.severity
         );
         assert!(
             q.references.iter().all(|r| !r.section.trim().is_empty()),
@@ -79,7 +80,7 @@ fn do_today_actions_are_critical_and_lead_the_priorities() {
         .filter(|q| q.priority == msp_risk::bank::Priority::DoToday)
         .map(|q| q.id.as_str())
         .collect();
-    assert_eq!(do_today, ["CON-01", "ACC-01", "MFA-01", "RMM-01", "BCK-03"]);
+    assert_eq!(do_today, ["CON-01", "ACC-01", "MFA-01", "RMM-08", "BCK-03"]);
     for id in &do_today {
         assert_eq!(b.question(id).unwrap().severity, Severity::Critical, "{id}");
     }

@@ -123,15 +123,20 @@ fn the_kaseya_route_and_the_offline_backup_come_first() {
     // Eight critical "no" answers, as in the expert's test: the do-today ones lead.
     let mut file = perfect();
     let ids = [
-        "CON-01", "ACC-01", "ACC-03", "MFA-01", "MFA-03", "RMM-01", "PAT-04", "BCK-03",
+        "CON-01", "ACC-01", "ACC-03", "MFA-01", "MFA-03", "RMM-08", "PAT-04", "BCK-03",
     ];
     for id in ids {
-        set(&mut file, id, answer(id, "no"));
+        let word = if id == "RMM-08" {
+            "open_or_no_mfa"
+        } else {
+            "no"
+        };
+        set(&mut file, id, answer(id, word));
     }
     let r = score(&file);
     let order: Vec<&str> = r.findings.iter().map(|f| f.question.as_str()).collect();
     let pos = |id: &str| order.iter().position(|q| *q == id).unwrap();
-    for first in ["RMM-01", "BCK-03", "MFA-01", "ACC-01", "CON-01"] {
+    for first in ["RMM-08", "BCK-03", "MFA-01", "ACC-01", "CON-01"] {
         for later in ["ACC-03", "MFA-03", "PAT-04"] {
             assert!(pos(first) < pos(later), "{first} after {later}: {order:?}");
         }
@@ -172,10 +177,12 @@ fn answering_us_everywhere_does_not_game_the_score() {
         .iter()
         .filter(|q| q.kind == Kind::Ownership)
         .count();
+    // Each claim, and each of its checks (the "written down?" follow-up, and for monitoring
+    // and malware protection what is watched and when).
     assert_eq!(
         r.overall.to_verify as usize,
-        2 * areas,
-        "each claim and its check"
+        areas + ids.len(),
+        "each claim and its checks"
     );
     assert_eq!(r.overall.best_case, Some(100));
     // Every claim is a question for the MSP, titled as a claim.
