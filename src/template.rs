@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::bank::{Bank, Kind, Question};
+use crate::bank::{AnsweredBy, Bank, Kind, Question};
 use crate::sanitize::{terminal_line, wrap};
 use crate::yaml;
 
@@ -56,13 +56,21 @@ fn question(out: &mut String, bank: &Bank, q: &Question) {
         out,
         " ",
         &format!(
-            "{} ({}, {}): {}",
+            "{} ({}, {}{}): {}",
             q.id,
             q.kind.label(),
             q.severity.id(),
+            if q.answered_by == AnsweredBy::Msp {
+                "; your MSP answers"
+            } else {
+                ""
+            },
             q.text
         ),
     );
+    if let Some(how) = &q.how_to_find_out {
+        comment(out, "   ", &format!("How to find out: {how}"));
+    }
     if let Some(cond) = &q.when {
         let parent = bank.question(&cond.question);
         let words: Vec<String> = cond

@@ -34,6 +34,9 @@ fn the_blank_template_is_a_valid_answers_file() {
         );
     }
     assert!(text.contains("Answers: us | msp | shared | vendor | nobody | unknown"));
+    // Questions only the MSP can answer say so, with how to find out.
+    assert!(text.contains("# CON-04 (yes/no, high; your MSP answers):"));
+    assert!(text.contains("#   How to find out: Look in the contract"));
     let out = msp().arg("report").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains("Not assessed"));
