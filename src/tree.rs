@@ -76,21 +76,8 @@ impl Node {
     /// This node as a map of fields. `what` names the thing in messages ("question GOV-01").
     /// An empty value (`key:` with nothing after it) counts as an empty map.
     pub fn fields<'a>(&'a self, ctx: &mut Ctx, what: &str) -> Option<Fields<'a>> {
-        match &self.value {
-            Value::Map(entries) => Some(Fields::new(entries, self.pos, what)),
-            Value::Null => Some(Fields::new(&[], self.pos, what)),
-            other => {
-                ctx.error(
-                    self.pos,
-                    "wrong-type",
-                    format!(
-                        "{what} should be a map of `key: value` lines, but is {}",
-                        other.kind_name()
-                    ),
-                );
-                None
-            }
-        }
+        self.map(ctx, what)
+            .map(|entries| Fields::new(entries, self.pos, what))
     }
 
     /// This node as a map of arbitrary keys (ids, not field names); an empty value counts as
