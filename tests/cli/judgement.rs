@@ -314,7 +314,7 @@ fn a_single_critical_exposure_is_not_strong() {
         ("RMM-03", "no"),
         ("ACC-04", "no"),
         ("PAT-08", "longer"),
-        ("MFA-02", "no_second_step"),
+        ("MFA-02", "text_or_call"),
     ] {
         let mut file = perfect();
         set(&mut file, id, answer(id, word));
@@ -331,7 +331,7 @@ fn a_single_critical_exposure_is_not_strong() {
     for id in ["RMM-03", "ACC-04", "ACC-06", "PAT-08", "MFA-04"] {
         set(&mut file, id, answer(id, "no"));
     }
-    set(&mut file, "MFA-02", answer("MFA-02", "no_second_step"));
+    set(&mut file, "MFA-02", answer("MFA-02", "text_or_call"));
     let r = score(&file);
     assert!(r.overall.score.unwrap() < 75, "{:?}", r.overall.score);
 }
