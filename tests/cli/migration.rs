@@ -12,6 +12,13 @@ const OLD: &[&str] = &[
     "tests/fixtures/answers/bank-1.1/engineering-firm-comprehensive.yaml",
 ];
 
+/// The samples as they were written for bank 1.0.0.
+const OLDEST: &[&str] = &[
+    "tests/fixtures/answers/bank-1.0/dental-practice-minimal.yaml",
+    "tests/fixtures/answers/bank-1.0/accounting-firm-some.yaml",
+    "tests/fixtures/answers/bank-1.0/engineering-firm-comprehensive.yaml",
+];
+
 fn json_of(file: &str) -> Value {
     let out = msp()
         .args(["report", file, "--format", "json"])
@@ -51,6 +58,18 @@ fn every_old_sample_reports_with_a_note_on_what_was_mapped() {
         // Answers to ids that kept their meaning are kept.
         let findings = report["findings"].as_array().unwrap();
         assert!(report["answered"].as_u64().unwrap_or(0) > 0 || !findings.is_empty());
+    }
+}
+
+#[test]
+fn the_bank_1_0_samples_still_report() {
+    for file in OLDEST {
+        let note = note_of(&json_of(file));
+        assert!(
+            note.contains("given against cisa-msp-customer@1.0.0")
+                && note.contains("docs/bank-migration.md"),
+            "{note}"
+        );
     }
 }
 
