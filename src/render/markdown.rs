@@ -1,12 +1,14 @@
 //! `--format markdown`: a report for a business owner, readable as plain text, rendered well
-//! by GitHub and converted cleanly by pandoc. It leads with the headline (score, range,
-//! rating), what to do first (the plan) and the questions for the MSP; the findings table
-//! and the rest follow. Text from files is escaped so it shows
-//! literally and cannot inject markup.
+//! by GitHub and converted cleanly by pandoc. It lays out the same outline as the HTML
+//! (`outline.rs`): the summary and the plan, the questions for the MSP to send first, the
+//! findings by risk level, who is responsible for what, and the references as numbered
+//! footnotes (`[^1]`, which GitHub and pandoc render as endnotes). Text from files is
+//! escaped so it shows literally and cannot inject markup.
 
 use std::fmt::Write;
 
-use super::{open_counts, references_text, RenderError, Renderer};
+use super::outline::{self, Endnote, FindingItem, Part};
+use super::{RenderError, Renderer};
 use crate::report::{AcceptanceStatus, Report};
 use crate::sanitize::{markdown as md, terminal_line};
 
@@ -36,11 +38,7 @@ fn row(out: &mut String, cells: &[String]) {
 impl Renderer for MarkdownRenderer {
     fn render(&self, r: &Report) -> Result<String, RenderError> {
         let mut out = String::new();
-        let org = r
-            .organization
-            .as_deref()
-            .unwrap_or("(organisation not named)");
-        let _ = writeln!(out, "# MSP risk report: {}\n", md(org));
+        let _ = writeln!(out, "# {}\n", md(&outline::title(r)));
         let by = r
             .assessed_by
             .as_deref()
@@ -60,254 +58,243 @@ impl Renderer for MarkdownRenderer {
             md(&r.evaluated_on)
         );
 
-        let _ = writeln!(out, "**{}**\n", super::headline(r));
-        if let Some(how) = super::score_explanation(r) {
-            let _ = writeln!(out, "{how}\n");
-        }
-
-        let _ = writeln!(out, "## {}\n", super::PLAN_TITLE);
-        if r.plan.is_empty() {
-            let _ = writeln!(out, "{}\n", super::empty_plan_text(r));
-        } else {
-            row(
-                &mut out,
-                &[
-                    "#", "Action", "Who acts", "Risk", "Priority", "Closes", "Score",
-                ]
-                .map(String::from),
-            );
-            row(
-                &mut out,
-                &["--:", "---", "---", "---", "---", "---", "--:"].map(String::from),
-            );
-            for a in &r.plan {
-                row(
-                    &mut out,
-                    &[
-                        a.rank.to_string(),
-                        md(&a.title),
-                        a.owner.label().into(),
-                        a.risk.id().into(),
-                        a.priority.label().into(),
-                        md(&super::closes_text(a)),
-                        super::gain_text(a),
-                    ],
-                );
-            }
-            out.push('\n');
-        }
-
-        let questions = super::verify_questions(r);
-        if !questions.is_empty() {
-            let _ = writeln!(out, "## {} ({})\n", super::VERIFY_TITLE, questions.len());
-            let _ = writeln!(out, "{}\n", super::verify_intro(r));
-            for (i, (id, text)) in questions.iter().enumerate() {
-                let _ = writeln!(out, "{}. **{}**: {}", i + 1, md(id), md(text));
-            }
-            let _ = writeln!(out, "\n{}\n", super::verify_pointer(super::file_name(r)));
-        }
-
-        out.push_str("## Summary\n\n");
-        row(&mut out, &["".into(), "".into()]);
-        row(&mut out, &["---".into(), "---".into()]);
-        row(&mut out, &["Open findings".into(), open_counts(r)]);
-        row(&mut out, &["Answers".into(), super::answers_text(r)]);
-        let c = &r.counts;
-        row(
-            &mut out,
-            &[
-                "Accepted risks".into(),
-                format!("{} accepted, {} expired", c.accepted, c.expired),
-            ],
-        );
-        row(
-            &mut out,
-            &[
-                "MSP capability tier".into(),
-                format!(
-                    "{} (msp-risk's rule of thumb: see why below)",
-                    &super::tier_text(r)
-                ),
-            ],
-        );
-        out.push('\n');
-
-        out.push_str("## Findings\n\n");
-        if r.findings.is_empty() {
-            let _ = writeln!(out, "{}\n", super::no_findings_text(r));
-        } else {
-            row(
-                &mut out,
-                &[
-                    "#",
-                    "Risk",
-                    "ID",
-                    "Finding",
-                    "Recommendation",
-                    "Who acts",
-                    "Answer",
-                    "Reference",
-                ]
-                .map(String::from),
-            );
-            row(
-                &mut out,
-                &["--:", "---", "---", "---", "---", "---", "---", "---"].map(String::from),
-            );
-            for f in &r.findings {
-                let mut risk = f.risk.id().to_string();
-                match f.acceptance.as_ref().map(|a| a.status) {
-                    Some(AcceptanceStatus::Accepted) => risk.push_str(" (accepted)"),
-                    Some(AcceptanceStatus::Expired) => risk.push_str(" (acceptance expired)"),
-                    None => {}
+        for part in outline::parts(r) {
+            match part {
+                Part::Summary(s) => {
+                    let _ = writeln!(out, "**{}**\n", md(&s.headline));
+                    if let Some(how) = &s.explanation {
+                        let _ = writeln!(out, "{}\n", md(how));
+                    }
+                    row(&mut out, &[outline::SUMMARY_TITLE.into(), "".into()]);
+                    row(&mut out, &["---".into(), "---".into()]);
+                    row(&mut out, &["Rating".into(), md(&s.rating)]);
+                    row(
+                        &mut out,
+                        &[
+                            "MSP capability tier".into(),
+                            format!("{} ({})", md(&s.tier), md(s.tier_note)),
+                        ],
+                    );
+                    row(&mut out, &["Open findings".into(), md(&s.open)]);
+                    row(&mut out, &["Answers".into(), md(&s.answers)]);
+                    row(&mut out, &["Accepted risks".into(), md(&s.accepted)]);
+                    out.push('\n');
                 }
-                let mut finding = md(&super::finding_title(f));
-                if let Some(note) = &f.note {
-                    let _ = write!(finding, " (note: {})", md(note));
+                Part::Plan(p) => {
+                    let _ = writeln!(out, "## {}\n", p.title);
+                    if p.rows.is_empty() {
+                        let _ = writeln!(out, "{}\n", md(&p.empty));
+                        continue;
+                    }
+                    row(&mut out, &outline::PLAN_COLUMNS.map(String::from));
+                    row(
+                        &mut out,
+                        &["--:", "---", "---", "---", "--:"].map(String::from),
+                    );
+                    for a in &p.rows {
+                        row(
+                            &mut out,
+                            &[
+                                a.rank.to_string(),
+                                format!("{} ({})", md(&a.action), md(&a.detail())),
+                                md(a.who),
+                                a.risk.id().into(),
+                                md(&a.gain),
+                            ],
+                        );
+                    }
+                    out.push('\n');
                 }
-                row(
-                    &mut out,
-                    &[
-                        f.rank.to_string(),
-                        risk,
-                        md(&f.question),
-                        finding,
-                        md(&f.recommendation),
-                        f.who_acts.label().into(),
-                        md(&f.answer_label),
-                        md(&references_text(&f.references)),
-                    ],
-                );
+                Part::Questions(q) => {
+                    let _ = writeln!(out, "## {}\n", md(&q.title));
+                    let _ = writeln!(out, "{}\n", md(&q.intro));
+                    let _ = writeln!(out, "{}\n", md(q.send));
+                    // A fenced block shows the command as it is typed: no escaping inside.
+                    let _ = writeln!(out, "```sh\n{}\n```\n", terminal_line(&q.command));
+                    let _ = writeln!(out, "{}\n", md(q.after));
+                    for (i, (id, text)) in q.items.iter().enumerate() {
+                        let _ = writeln!(out, "{}. **{}**: {}", i + 1, md(id), md(text));
+                    }
+                    out.push('\n');
+                }
+                Part::Findings(f) => {
+                    let _ = writeln!(out, "## {}\n", outline::FINDINGS_TITLE);
+                    if f.groups.is_empty() {
+                        let _ = writeln!(out, "{}\n", f.empty);
+                    }
+                    for g in &f.groups {
+                        let _ = writeln!(out, "### {}\n", md(&g.title));
+                        for item in &g.items {
+                            finding(&mut out, item);
+                        }
+                    }
+                }
+                Part::Responsibility(rows) => {
+                    let _ = writeln!(out, "## {}\n", outline::RESPONSIBILITY_TITLE);
+                    row(
+                        &mut out,
+                        &["Area", "Responsible", "In the contract?", "Status"].map(String::from),
+                    );
+                    row(&mut out, &["---", "---", "---", "---"].map(String::from));
+                    for resp in rows {
+                        let owner = if resp.owner_label.is_empty() {
+                            "-".to_string()
+                        } else {
+                            md(&resp.owner_label)
+                        };
+                        row(
+                            &mut out,
+                            &[
+                                md(&resp.area),
+                                owner,
+                                md(resp.contract_cell()),
+                                resp.status.label().into(),
+                            ],
+                        );
+                    }
+                    out.push('\n');
+                }
+                Part::Domains => {
+                    let _ = writeln!(
+                        out,
+                        "## {}\n\n{}\n",
+                        outline::DOMAINS_TITLE,
+                        outline::DOMAINS_INTRO
+                    );
+                    row(
+                        &mut out,
+                        &["Domain", "Score", "Findings", "Unanswered"].map(String::from),
+                    );
+                    row(&mut out, &["---", "--:", "--:", "--:"].map(String::from));
+                    for d in &r.domains {
+                        row(
+                            &mut out,
+                            &[
+                                format!("{} {}", md(&d.id), md(&d.title)),
+                                d.score.score.map_or("-".into(), |s| s.to_string()),
+                                d.findings.to_string(),
+                                d.unanswered.to_string(),
+                            ],
+                        );
+                    }
+                    out.push('\n');
+                }
+                Part::Tier(t) => {
+                    let _ = writeln!(out, "## {}\n", md(&t.title));
+                    for reason in t.reasons {
+                        let _ = writeln!(out, "- {}", md(reason));
+                    }
+                    out.push('\n');
+                }
+                Part::Accepted(findings) => {
+                    let _ = writeln!(out, "## {}\n", outline::ACCEPTED_TITLE);
+                    row(
+                        &mut out,
+                        &["ID", "Status", "Justification", "Approved by", "Expires"]
+                            .map(String::from),
+                    );
+                    row(
+                        &mut out,
+                        &["---", "---", "---", "---", "---"].map(String::from),
+                    );
+                    for f in findings {
+                        let Some(a) = &f.acceptance else { continue };
+                        let status = match a.status {
+                            AcceptanceStatus::Accepted => "accepted",
+                            AcceptanceStatus::Expired => "**expired**",
+                        };
+                        row(
+                            &mut out,
+                            &[
+                                md(&f.question),
+                                status.into(),
+                                md(&a.justification),
+                                a.approved_by.as_deref().map_or("-".into(), md),
+                                a.expires.as_deref().map_or("-".into(), md),
+                            ],
+                        );
+                    }
+                    out.push('\n');
+                }
+                Part::Unanswered => {
+                    let _ = writeln!(
+                        out,
+                        "## {} ({})\n",
+                        outline::UNANSWERED_TITLE,
+                        r.unanswered.len()
+                    );
+                    for u in &r.unanswered {
+                        let _ = writeln!(out, "- {}: {}", md(&u.question), md(&u.text));
+                    }
+                    out.push('\n');
+                }
+                Part::Notes => {
+                    let _ = writeln!(out, "## {}\n", outline::NOTES_TITLE);
+                    for n in &r.notes {
+                        let _ = writeln!(out, "- {}", md(n));
+                    }
+                    out.push('\n');
+                }
+                Part::Endnotes(notes) => endnotes(&mut out, &notes),
             }
-            out.push('\n');
         }
-
-        out.push_str("## Scores by domain\n\n");
-        row(
-            &mut out,
-            &["Domain", "Score", "Findings", "Unanswered"].map(String::from),
-        );
-        row(&mut out, &["---", "--:", "--:", "--:"].map(String::from));
-        for d in &r.domains {
-            row(
-                &mut out,
-                &[
-                    format!("{} {}", md(&d.id), md(&d.title)),
-                    d.score.score.map_or("-".into(), |s| s.to_string()),
-                    d.findings.to_string(),
-                    d.unanswered.to_string(),
-                ],
-            );
-        }
-        out.push('\n');
-
-        if !r.responsibilities.is_empty() {
-            out.push_str("## Who is responsible for what\n\n");
-            row(
-                &mut out,
-                &["Area", "Responsible", "In the contract?", "Status"].map(String::from),
-            );
-            row(&mut out, &["---", "---", "---", "---"].map(String::from));
-            for resp in &r.responsibilities {
-                let contract = md(resp.contract_cell());
-                let owner = if resp.owner_label.is_empty() {
-                    "-".to_string()
-                } else {
-                    md(&resp.owner_label)
-                };
-                row(
-                    &mut out,
-                    &[md(&resp.area), owner, contract, resp.status.label().into()],
-                );
-            }
-            out.push('\n');
-        }
-
-        let _ = writeln!(out, "## MSP capability tier: {}\n", &super::tier_text(r));
-        for reason in &r.msp_tier.reasons {
-            let _ = writeln!(out, "- {}", md(reason));
-        }
-        out.push('\n');
-
-        let accepted: Vec<_> = r
-            .findings
-            .iter()
-            .filter(|f| f.acceptance.is_some())
-            .collect();
-        if !accepted.is_empty() {
-            out.push_str("## Accepted risks\n\n");
-            row(
-                &mut out,
-                &["ID", "Status", "Justification", "Approved by", "Expires"].map(String::from),
-            );
-            row(
-                &mut out,
-                &["---", "---", "---", "---", "---"].map(String::from),
-            );
-            for f in accepted {
-                let Some(a) = &f.acceptance else { continue };
-                let status = match a.status {
-                    AcceptanceStatus::Accepted => "accepted",
-                    AcceptanceStatus::Expired => "**expired**",
-                };
-                row(
-                    &mut out,
-                    &[
-                        md(&f.question),
-                        status.into(),
-                        md(&a.justification),
-                        a.approved_by.as_deref().map_or("-".into(), md),
-                        a.expires.as_deref().map_or("-".into(), md),
-                    ],
-                );
-            }
-            out.push('\n');
-        }
-
-        if !r.unanswered.is_empty() {
-            let _ = writeln!(out, "## Unanswered questions ({})\n", r.unanswered.len());
-            for u in &r.unanswered {
-                let _ = writeln!(out, "- {}: {}", md(&u.question), md(&u.text));
-            }
-            out.push('\n');
-        }
-
-        if !r.notes.is_empty() {
-            out.push_str("## Notes\n\n");
-            for n in &r.notes {
-                let _ = writeln!(out, "- {}", md(n));
-            }
-            out.push('\n');
-        }
-
-        out.push_str("## Appendix: references\n\n");
-        out.push_str(
-            "Evidence levels: A, read in the primary document; B, quoted on a secondary page; \
-             C, secondary summary only, to be confirmed against the original.\n\n",
-        );
-        row(
-            &mut out,
-            &["Source", "Title", "Publisher", "Published", "Link"].map(String::from),
-        );
-        row(
-            &mut out,
-            &["---", "---", "---", "---", "---"].map(String::from),
-        );
-        for s in &r.sources {
-            row(
-                &mut out,
-                &[
-                    md(&s.id),
-                    md(&s.title),
-                    s.publisher.as_deref().map_or("-".into(), md),
-                    s.published.as_deref().map_or("-".into(), md),
-                    s.url.as_deref().map_or("-".into(), link),
-                ],
-            );
-        }
-        out.push_str(
-            "\nThe questions paraphrase public guidance; they are not official government text.\n",
-        );
+        let _ = writeln!(out, "{}", outline::DISCLAIMER);
         Ok(out)
+    }
+}
+
+/// One finding as a list item: rank, id and what is wrong in bold, who acts, the answer and
+/// the endnote marks on the first line; what to do and the owner's note as paragraphs.
+fn finding(out: &mut String, f: &FindingItem<'_>) {
+    let mut head = format!("**{}. {}: {}**", f.rank, md(f.id), md(&f.title));
+    if let Some(a) = f.acceptance {
+        let _ = write!(head, " ({a})");
+    }
+    let _ = write!(
+        head,
+        ". {}: {}. {}: {}",
+        outline::WHO_LABEL,
+        md(f.who),
+        outline::ANSWER_LABEL,
+        md(f.answer)
+    );
+    if let Some(n) = f.question {
+        let _ = write!(head, ". {}", outline::ask_first(n));
+    }
+    head.push('.');
+    for n in &f.cites {
+        let _ = write!(head, "[^{n}]");
+    }
+    let _ = writeln!(out, "- {head}\n");
+    let _ = writeln!(out, "  {}: {}\n", outline::FIX_LABEL, md(f.recommendation));
+    if let Some(note) = f.note {
+        let _ = writeln!(out, "  Note: {}\n", md(note));
+    }
+}
+
+fn endnotes(out: &mut String, notes: &[Endnote<'_>]) {
+    let _ = writeln!(
+        out,
+        "## {}\n\n{}\n",
+        outline::ENDNOTES_TITLE,
+        outline::EVIDENCE_LEVELS
+    );
+    for n in notes {
+        let mut text = md(&outline::source_line(n.source));
+        if let Some(url) = n.source.url.as_deref() {
+            let _ = write!(text, " {}", link(url));
+        }
+        let cited: Vec<String> = n
+            .sections
+            .iter()
+            .map(|(s, e, ids)| md(&outline::section_line(s, e, ids)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "[^{}]: {} Cited: {}.\n",
+            n.number,
+            text,
+            cited.join("; ")
+        );
     }
 }

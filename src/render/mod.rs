@@ -10,6 +10,7 @@ mod json;
 mod junit;
 mod markdown;
 mod oscal;
+mod outline;
 mod sarif;
 mod table;
 
@@ -575,4 +576,29 @@ pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
         ));
     }
     s
+}
+
+/// The command that writes the questions for the MSP as a letter, with `file` (the answers
+/// file) in it when it can be typed as it is, else `FILE`:
+/// `msp-risk ask-msp answers.yaml --output questions.md`.
+pub(crate) fn ask_msp_command(file: &str) -> String {
+    format!(
+        "msp-risk ask-msp {} --output questions.md",
+        typable_file(file)
+    )
+}
+
+/// `file` when it can be typed in a shell as it is (letters, digits, `.`, `_`, `-`, `/`, not
+/// starting with `-`), else `FILE`.
+pub(crate) fn typable_file(file: &str) -> &str {
+    let plain = !file.is_empty()
+        && !file.starts_with('-')
+        && file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    if plain {
+        file
+    } else {
+        "FILE"
+    }
 }
