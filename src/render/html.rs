@@ -68,6 +68,7 @@ table.bars td { border: 0; padding: 1px 6px 1px 0; vertical-align: middle; }
 table.bars td.bar { background: #eef0f2; padding: 0; } table.bars td.bar div { height: 0.9em; }
 figure { margin: 6px 0; } figure svg { max-width: 100%; height: auto; }
 footer { margin-top: 24px; font-size: 0.8em; color: var(--muted); }
+@media screen and (max-width: 700px) { .cards { grid-template-columns: 1fr 1fr; } }
 @page { margin: 10mm 11mm 13mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
@@ -103,7 +104,7 @@ fn css_string(text: &str) -> String {
 /// The footer of every printed page: the organisation and "page 2 of 7".
 fn page_style(org: &str) -> String {
     format!(
-        "@page {{ @bottom-center {{ content: {} \"  \\b7  page \" counter(page) \" of \" counter(pages); font: 8pt Arial, \"Liberation Sans\", sans-serif; color: #57606a; }} }}",
+        "@page {{ @bottom-center {{ content: {} \" \\b7  page \" counter(page) \" of \" counter(pages); font: 8pt Arial, \"Liberation Sans\", sans-serif; color: #57606a; }} }}",
         css_string(org)
     )
 }

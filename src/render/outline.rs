@@ -360,7 +360,17 @@ fn cites(f: &Finding, endnotes: &[Endnote<'_>]) -> Vec<usize> {
             }
         }
     }
+    out.sort_unstable();
     out
+}
+
+/// The findings in the order the document shows them: by risk level, worst first, then
+/// by rank (an accepted risk ranks last but shows at its level).
+fn in_document_order(r: &Report) -> impl Iterator<Item = &Finding> {
+    Severity::ALL
+        .iter()
+        .rev()
+        .flat_map(move |level| r.findings.iter().filter(move |f| f.risk == *level))
 }
 
 /// The MSP's tier and why.
@@ -381,10 +391,11 @@ pub(crate) struct Endnote<'a> {
     pub sections: Vec<(&'a str, &'static str, Vec<&'a str>)>,
 }
 
-/// The documents the findings cite, numbered in the order of first citation.
+/// The documents the findings cite, numbered in the order the document first cites them
+/// (as GitHub and pandoc number footnotes).
 fn endnotes(r: &Report) -> Vec<Endnote<'_>> {
     let mut notes: Vec<Endnote<'_>> = Vec::new();
-    for f in &r.findings {
+    for f in in_document_order(r) {
         for reference in f.references.iter() {
             let at = match notes.iter().position(|e| e.source.id == reference.source) {
                 Some(at) => at,

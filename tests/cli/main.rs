@@ -18,6 +18,7 @@ mod interview;
 mod interview_safety;
 mod judgement;
 mod migration;
+mod print;
 mod properties;
 mod report;
 mod samples;
