@@ -390,10 +390,9 @@ impl Renderer for HtmlRenderer {
                             )
                         })
                         .collect();
-                    let _ = write!(
+                    let _ = writeln!(
                         o,
-                        r#"<section id="domains"><h2>{}</h2><p class="muted">{}</p>{}</section>
-"#,
+                        "<section id=\"domains\"><h2>{}</h2><p class=\"muted\">{}</p>{}</section>",
                         outline::DOMAINS_TITLE,
                         outline::DOMAINS_INTRO,
                         bar_table(&rows)
