@@ -424,12 +424,7 @@ pub(crate) fn verify_intro(report: &Report) -> String {
 /// The pointer after the questions for the MSP, with `file` (the answers file) in the
 /// command when it can be typed as it is, else `FILE`.
 pub(crate) fn verify_pointer(file: &str) -> String {
-    let plain = !file.is_empty()
-        && !file.starts_with('-')
-        && file
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
-    let file = if plain { file } else { "FILE" };
+    let file = typed_file(file);
     format!("`msp-risk ask-msp {file}` writes them as a letter to your MSP.")
 }
 
@@ -575,4 +570,26 @@ pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
         ));
     }
     s
+}
+
+/// The answers file as it can be typed in a command: as given when it is plain (letters,
+/// digits, `.`, `_`, `-`, `/`; not starting with `-`), else `FILE` for the reader to fill in,
+/// so no copied command runs something other than what it says.
+pub(crate) fn typed_file(file: &str) -> &str {
+    let plain = !file.is_empty()
+        && !file.starts_with('-')
+        && file
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    if plain {
+        file
+    } else {
+        "FILE"
+    }
+}
+
+/// The command that writes the questions for the MSP as a letter, in the pieces a wrapped
+/// command may be broken between: `msp-risk ask-msp`, `FILE`, `--output questions.md`.
+pub(crate) fn ask_msp_command(file: &str) -> [&str; 3] {
+    ["msp-risk ask-msp", typed_file(file), "--output questions.md"]
 }
