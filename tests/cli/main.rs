@@ -20,6 +20,7 @@ mod judgement;
 mod migration;
 mod properties;
 mod report;
+mod report_summary;
 mod samples;
 mod template;
 mod text_safety;
