@@ -591,5 +591,9 @@ pub(crate) fn typed_file(file: &str) -> &str {
 /// The command that writes the questions for the MSP as a letter, in the pieces a wrapped
 /// command may be broken between: `msp-risk ask-msp`, `FILE`, `--output questions.md`.
 pub(crate) fn ask_msp_command(file: &str) -> [&str; 3] {
-    ["msp-risk ask-msp", typed_file(file), "--output questions.md"]
+    [
+        "msp-risk ask-msp",
+        typed_file(file),
+        "--output questions.md",
+    ]
 }

@@ -637,12 +637,7 @@ impl TableRenderer {
         for line in wrap(&super::headline(r), self.options.width) {
             let _ = writeln!(out, "{}", self.bold(&line));
         }
-        self.hanging(
-            out,
-            "",
-            "  ",
-            &format!("MSP tier: {}", super::tier_text(r)),
-        );
+        self.hanging(out, "", "  ", &format!("MSP tier: {}", super::tier_text(r)));
     }
 
     /// A section heading, wrapped, bold when colour is on.

@@ -874,7 +874,12 @@ fn unverified_findings_carry_the_mark_in_every_format() {
         let finding = f["finding"].as_str().unwrap();
         // Every place that shows the finding's words marks it.
         for format in ["table", "markdown", "html"] {
-            let text = render_with(Some(SMALL_BANK), file, format, &["--width", "300", "--detailed"]);
+            let text = render_with(
+                Some(SMALL_BANK),
+                file,
+                format,
+                &["--width", "300", "--detailed"],
+            );
             let shown = text.matches(finding).count();
             let marked = text.matches(&format!("Not verified: {finding}")).count();
             assert!(shown > 0, "{format}: {finding} not shown");

@@ -40,11 +40,17 @@ fn assert_wrapped(what: &str, text: &str, unwrapped: &str, width: usize) {
         // Only a word that is wider than the line by itself (a long path in a command, which
         // cannot be broken) may stick out.
         let alone = words(line).len() == 1 && line.trim().width() + 6 > width;
-        assert!(line.width() <= width || alone, "{what} at {width}: {line:?}");
+        assert!(
+            line.width() <= width || alone,
+            "{what} at {width}: {line:?}"
+        );
     }
     let whole = words(unwrapped);
     for w in words(text) {
-        assert!(whole.contains(w), "{what} at {width}: `{w}` is a broken word\n{text}");
+        assert!(
+            whole.contains(w),
+            "{what} at {width}: `{w}` is a broken word\n{text}"
+        );
     }
 }
 
@@ -57,11 +63,15 @@ fn the_summary_of_every_sample_fits_one_80x24_screen() {
         // The headline, the plan, the questions for the MSP with the command, and no table.
         assert!(text.starts_with("MSP risk report: "), "{text}");
         assert!(text.lines().nth(1).unwrap().starts_with("Score "), "{text}");
-        assert!(text.lines().nth(2).unwrap().starts_with("MSP tier: "), "{text}");
+        assert!(
+            text.lines().nth(2).unwrap().starts_with("MSP tier: "),
+            "{text}"
+        );
         assert!(text.contains("What to do first"), "{text}");
         assert!(text.contains("Questions for your MSP ("), "{text}");
         assert!(
-            text.contains(&format!("  msp-risk ask-msp {file}")) && text.contains("--output questions.md"),
+            text.contains(&format!("  msp-risk ask-msp {file}"))
+                && text.contains("--output questions.md"),
             "{text}"
         );
         assert!(!text.contains("Findings, most urgent first"), "{text}");
@@ -86,12 +96,22 @@ fn the_summary_lists_at_most_ten_actions_each_under_who_acts() {
             .map(|l| l.trim())
             .collect();
         for o in &owners {
-            assert!(["You", "Your MSP", "You: ask your MSP"].contains(o), "{file}: {o}");
+            assert!(
+                ["You", "Your MSP", "You: ask your MSP"].contains(o),
+                "{file}: {o}"
+            );
         }
-        assert!(plan.first().is_some_and(|l| owners.contains(&l.trim())), "{text}");
+        assert!(
+            plan.first().is_some_and(|l| owners.contains(&l.trim())),
+            "{text}"
+        );
         let actions = plan
             .iter()
-            .filter(|l| l.trim_start().split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok()))
+            .filter(|l| {
+                l.trim_start()
+                    .split_once(". ")
+                    .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+            })
             .count();
         assert!((1..=10).contains(&actions), "{file}: {actions}\n{text}");
     }
@@ -116,7 +136,10 @@ fn detailed_adds_every_finding_after_the_same_summary() {
     // The same first screen, less the pointer to --detailed.
     let hint = " (add --detailed for the findings behind each)";
     assert!(summary.contains(hint));
-    assert!(detailed.starts_with(&summary.replace(hint, "")), "{detailed}");
+    assert!(
+        detailed.starts_with(&summary.replace(hint, "")),
+        "{detailed}"
+    );
     for section in [
         "What to do first, in detail",
         "Findings, most urgent first",
@@ -147,7 +170,10 @@ fn several_files_give_a_summary_each_then_the_portfolio() {
     let text = stdout_of(&out);
     assert_eq!(text.matches("MSP risk report: ").count(), 2, "{text}");
     assert!(!text.contains("Findings, most urgent first"));
-    assert!(text.contains("Portfolio: 2 organisations, highest risk first"), "{text}");
+    assert!(
+        text.contains("Portfolio: 2 organisations, highest risk first"),
+        "{text}"
+    );
 }
 
 /// The interview's closing text for a sample kept in `name`, as the interview prints it.
@@ -182,8 +208,14 @@ fn the_interview_ends_with_the_questions_to_send_first_and_the_first_actions_by_
             .count();
         assert!(owners >= 1, "{text}");
         assert!(text.contains("    1. "), "{text}");
-        assert!(!text.contains("    6. ") && !text.contains("   10. "), "at most five: {text}");
-        assert!(text.contains("Your answers are saved in answers.yaml"), "{text}");
+        assert!(
+            !text.contains("    6. ") && !text.contains("   10. "),
+            "at most five: {text}"
+        );
+        assert!(
+            text.contains("Your answers are saved in answers.yaml"),
+            "{text}"
+        );
         assert!(text.contains("--detailed"), "{text}");
         assert!(text.lines().count() <= SCREEN, "{file}\n{text}");
         // Long file names wrap between words too.
@@ -194,10 +226,7 @@ fn the_interview_ends_with_the_questions_to_send_first_and_the_first_actions_by_
             }
         }
     }
-    insta::assert_snapshot!(
-        "closing_80_dental",
-        closing(SAMPLES[1], "answers.yaml", 80)
-    );
+    insta::assert_snapshot!("closing_80_dental", closing(SAMPLES[1], "answers.yaml", 80));
 }
 
 /// README.md shows the summary of the dental sample as the tool prints it; with
@@ -315,8 +344,14 @@ mod pager {
         let dir = tempfile::tempdir().unwrap();
         let pager = fake_pager(dir.path());
         for (args, env) in [
-            (vec!["--no-pager", "report", SAMPLES[1], "--detailed"], pager.as_str()),
-            (vec!["report", SAMPLES[1], "--detailed", "--no-pager"], pager.as_str()),
+            (
+                vec!["--no-pager", "report", SAMPLES[1], "--detailed"],
+                pager.as_str(),
+            ),
+            (
+                vec!["report", SAMPLES[1], "--detailed", "--no-pager"],
+                pager.as_str(),
+            ),
             (vec!["report", SAMPLES[1]], pager.as_str()),
             (vec!["report", SAMPLES[1], "--detailed"], "cat"),
         ] {
@@ -348,7 +383,8 @@ mod pager {
             return;
         }
         let mut p = spawn(&["report", SAMPLES[1], "--detailed"], &[]);
-        p.exp_string("MSP risk report: Lakeside").expect("first screen");
+        p.exp_string("MSP risk report: Lakeside")
+            .expect("first screen");
         std::thread::sleep(std::time::Duration::from_millis(500));
         // Printed without a pager, the report would be over by now: less waits for the reader.
         assert_eq!(

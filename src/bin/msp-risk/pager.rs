@@ -101,13 +101,10 @@ impl Stdout {
                     // The pager is gone: quit by the reader, or never started.
                     let sent = std::mem::take(sent);
                     let started = wait(child);
-                    self.state = if started {
-                        State::Closed
-                    } else if direct(&sent)? {
-                        State::Closed
-                    } else {
-                        State::Direct
-                    };
+                    // Quit by the reader: the rest is not wanted. Never started: print
+                    // everything here instead.
+                    let gone = started || direct(&sent)?;
+                    self.state = if gone { State::Closed } else { State::Direct };
                 }
             }
             State::Closed => {}
