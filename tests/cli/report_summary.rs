@@ -412,3 +412,43 @@ fn without_a_terminal_the_pager_is_never_started() {
     assert!(stdout_of(&out).contains("Findings, most urgent first"));
     assert!(!mark.exists());
 }
+
+/// `interview --detailed`: the full report, then the closing text (the interview on the
+/// small test bank, answered as in the interview's own end-to-end test).
+#[cfg(unix)]
+#[test]
+fn interview_detailed_prints_the_full_report_then_the_closing_text() {
+    use crate::interview::pty::{at, down, spawn_with, ENTER};
+
+    let dir = tempfile::tempdir().unwrap();
+    let bank = repo("tests/fixtures/banks/small.yaml");
+    let mut p = spawn_with(
+        dir.path(),
+        &[
+            bank.as_os_str(),
+            "interview".as_ref(),
+            "--answers".as_ref(),
+            "a.yaml".as_ref(),
+            "--detailed".as_ref(),
+            "--no-pager".as_ref(),
+        ],
+    );
+    at(&mut p, "Press Enter to continue", &[ENTER]);
+    at(&mut p, "Name of the organisation", &["Small Co", ENTER]);
+    at(&mut p, "Your name", &["Sam", ENTER]);
+    at(&mut p, "Question 1 of 4 - Accounts", &[ENTER]);
+    at(&mut p, "Question 2 of 5", &[&down(2), ENTER]);
+    at(&mut p, "(ACC-03)", &[ENTER]);
+    at(&mut p, "(BCK-01)", &[&down(1), ENTER]);
+    at(&mut p, "(BCK-02)", &[ENTER]);
+    at(&mut p, "(BCK-03)", &[&down(4), ENTER]);
+    p.exp_string("Findings, most urgent first")
+        .expect("the full report");
+    p.exp_string("Start with:").expect("the closing text");
+    p.exp_string("    1. Ask for the list.")
+        .expect("the first action");
+    p.exp_string("Your answers are saved in a.yaml")
+        .expect("where the answers are");
+    p.exp_string("a.yaml --detailed").expect("the commands");
+    p.exp_eof().expect("ends");
+}
