@@ -422,18 +422,6 @@ pub(crate) fn verify_intro(report: &Report) -> String {
     )
 }
 
-/// The pointer after the questions for the MSP, with `file` (the answers file) in the
-/// command when it can be typed as it is, else `FILE`.
-pub(crate) fn verify_pointer(file: &str) -> String {
-    let plain = !file.is_empty()
-        && !file.starts_with('-')
-        && file
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
-    let file = if plain { file } else { "FILE" };
-    format!("`msp-risk ask-msp {file}` writes them as a letter to your MSP.")
-}
-
 /// The mark of a finding nobody has verified ("I don't know"), for formats that mark it
 /// apart from the title.
 pub const NOT_VERIFIED: &str = "Not verified";
@@ -578,18 +566,9 @@ pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
     s
 }
 
-/// The command that writes the questions for the MSP as a letter, with `file` (the answers
-/// file) in it when it can be typed as it is, else `FILE`:
-/// `msp-risk ask-msp answers.yaml --output questions.md`.
-pub(crate) fn ask_msp_command(file: &str) -> String {
-    format!(
-        "msp-risk ask-msp {} --output questions.md",
-        typable_file(file)
-    )
-}
-
 /// `file` when it can be typed in a shell as it is (letters, digits, `.`, `_`, `-`, `/`, not
-/// starting with `-`), else `FILE`.
+/// starting with `-`), else `FILE` for the reader to fill in, so no copied command runs
+/// something other than what it says.
 pub(crate) fn typable_file(file: &str) -> &str {
     let plain = !file.is_empty()
         && !file.starts_with('-')
@@ -601,4 +580,19 @@ pub(crate) fn typable_file(file: &str) -> &str {
     } else {
         "FILE"
     }
+}
+
+/// The command that writes the questions for the MSP as a letter, in the pieces a wrapped
+/// command may be broken between: `msp-risk ask-msp`, `FILE`, `--output questions.md`.
+pub(crate) fn ask_msp_command_parts(file: &str) -> [&str; 3] {
+    [
+        "msp-risk ask-msp",
+        typable_file(file),
+        "--output questions.md",
+    ]
+}
+
+/// The same command on one line: `msp-risk ask-msp answers.yaml --output questions.md`.
+pub(crate) fn ask_msp_command(file: &str) -> String {
+    ask_msp_command_parts(file).join(" ")
 }

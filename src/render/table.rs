@@ -1,6 +1,7 @@
-//! The risk report for a terminal: the headline (score, range, rating), what to do first
-//! (the plan), the questions for the MSP, the ranked findings table, scores per domain, the
-//! responsibility matrix and the MSP tier, laid out with comfy-table.
+//! The risk report for a terminal. It leads with a summary that fits one 80x24 screen (the
+//! headline, the plan by who acts, the questions for the MSP with the command that sends
+//! them); `--detailed` adds the rest: the plan in detail, the ranked findings table, scores
+//! per domain, the responsibility matrix and the MSP tier, laid out with comfy-table.
 //!
 //! Everything fits the width it is given (wrapping, never truncating), reads the same
 //! without colour (risk levels are words, not just colours), and every text that came from
@@ -27,7 +28,9 @@ pub struct TableOptions {
     pub width: usize,
     /// Whether to use colour.
     pub color: bool,
-    /// Whether to add the domain, answer and reference columns.
+    /// Whether to add the details after the summary (the findings table, scores by domain,
+    /// responsibilities, tier reasons, notes); the domain, answer and reference columns come
+    /// with them from [`WIDE_ENOUGH_FOR_COLUMNS`] columns up.
     pub detailed: bool,
     /// Whether to draw with ASCII only (terminals without Unicode).
     pub ascii: bool,
@@ -58,8 +61,19 @@ const LONG_CELL: usize = 8 * 1024;
 /// The questions for the MSP take at most this many lines; the rest are counted.
 const VERIFY_LINES: usize = 10;
 
-/// From this width on, the detailed columns are shown without being asked for.
-const WIDE_ENOUGH_FOR_DETAILS: usize = 150;
+/// From this width on, the findings table of the detailed report adds the domain, answer and
+/// reference columns (narrower, they would squeeze the finding and recommendation).
+pub const WIDE_ENOUGH_FOR_COLUMNS: usize = 120;
+
+/// The summary fits this many lines: a 24-row terminal less one for the prompt that follows
+/// (the shell's, or the pager's). Only the number of questions shown adapts to it.
+pub const SCREEN_LINES: usize = 23;
+
+/// The summary shows at most this many questions for the MSP (the letter has them all).
+const SUMMARY_QUESTIONS: usize = 3;
+
+/// The interview's closing text lists this many actions (the report has them all).
+const CLOSING_ACTIONS: usize = 5;
 
 impl TableRenderer {
     /// A renderer with these options.
@@ -202,6 +216,11 @@ impl TableRenderer {
     }
 
     fn write_report(&self, out: &mut String, r: &Report) {
+        self.write_screen(out, r);
+        if !self.options.detailed {
+            return;
+        }
+        self.write_rule(out);
         self.write_header(out, r);
         self.write_plan(out, r);
         self.write_verify(out, r);
@@ -242,15 +261,10 @@ impl TableRenderer {
         format!("\x1b[{code}m{word}\x1b[0m")
     }
 
+    /// The details' header: who assessed, from which file and bank, and how the score was
+    /// reached (the summary above has the title and the headline).
     fn write_header(&self, out: &mut String, r: &Report) {
-        let name = r
-            .organization
-            .as_deref()
-            .unwrap_or("(organisation not named)");
-        let title = format!("MSP risk report: {}", terminal_line(name));
-        for line in wrap(&title, self.options.width) {
-            let _ = writeln!(out, "{}", self.bold(&line));
-        }
+        let _ = writeln!(out, "{}", self.bold("Details"));
         let mut assessed = match (&r.assessed_on, &r.assessed_by) {
             (Some(on), Some(by)) => format!("Assessed {on} by {by}"),
             (Some(on), None) => format!("Assessed {on}"),
@@ -262,20 +276,21 @@ impl TableRenderer {
             " · answers: {} · bank: {}@{}",
             r.file, r.bank.id, r.bank.version
         );
-        self.paragraph(out, "", &assessed);
-        out.push('\n');
-        for line in wrap(&super::headline(r), self.options.width) {
-            let _ = writeln!(out, "{}", self.bold(&line));
-        }
+        self.paragraph(out, "  ", &assessed);
         if let Some(how) = super::score_explanation(r) {
             self.paragraph(out, "  ", &how);
         }
         out.push('\n');
     }
 
-    /// The plan: a numbered list (a title needs the width more than a table's columns do).
+    /// The plan in detail: a numbered list (a title needs the width more than a table's
+    /// columns do), each action with who acts, its priority, what it closes and gains.
     fn write_plan(&self, out: &mut String, r: &Report) {
-        let _ = writeln!(out, "{}", self.bold(super::PLAN_TITLE));
+        let _ = writeln!(
+            out,
+            "{}",
+            self.bold(&format!("{}, in detail", super::PLAN_TITLE))
+        );
         if r.plan.is_empty() {
             self.paragraph(out, "  ", &super::empty_plan_text(r));
             out.push('\n');
@@ -326,7 +341,12 @@ impl TableRenderer {
         if shown < questions.len() {
             let _ = writeln!(out, "  ... and {} more", questions.len() - shown);
         }
-        self.paragraph(out, "  ", &super::verify_pointer(&r.file).replace('`', ""));
+        self.command(
+            out,
+            "  As a letter to your MSP: ",
+            "      ",
+            &super::ask_msp_command_parts(&r.file),
+        );
         out.push('\n');
     }
 
@@ -365,9 +385,9 @@ impl TableRenderer {
             let _ = writeln!(out, "  {}\n", super::no_findings_text(r));
             return;
         }
-        let detailed = self.options.detailed || self.options.width >= WIDE_ENOUGH_FOR_DETAILS;
+        let detailed = self.options.width >= WIDE_ENOUGH_FOR_COLUMNS;
         let mut t = self.table();
-        let mut names = vec!["#", "Risk", "ID", "Finding", "Recommendation", "Who"];
+        let mut names = vec!["#", "Risk", "ID", "Finding", "Recommendation", "Who acts"];
         if detailed {
             names.extend(["Domain", "Answer", "Reference"]);
         }
@@ -540,6 +560,212 @@ impl TableRenderer {
         }
     }
 
+    /// A line between the summary and the details, or between reports.
+    fn write_rule(&self, out: &mut String) {
+        let rule = if self.options.ascii { "-" } else { "─" };
+        let _ = writeln!(out, "\n{}\n", rule.repeat(self.options.width.min(80)));
+    }
+
+    /// The summary for one screen: title, headline and tier; the plan by who acts; the
+    /// questions for the MSP with the command that writes them as a letter. At 80 columns it
+    /// fits [`SCREEN_LINES`]: as many of the most urgent questions are shown as fit (at least
+    /// one, at most [`SUMMARY_QUESTIONS`]).
+    fn write_screen(&self, out: &mut String, r: &Report) {
+        let mut top = String::new();
+        self.write_title(&mut top, r);
+        top.push('\n');
+        let mut heading = super::PLAN_TITLE.to_string();
+        if !self.options.detailed && !r.plan.is_empty() {
+            heading.push_str(" (add --detailed for the findings behind each)");
+        }
+        self.heading(&mut top, &heading);
+        if r.plan.is_empty() {
+            self.paragraph(&mut top, "  ", &super::empty_plan_text(r));
+        } else {
+            self.write_plan_by_owner(&mut top, r, r.plan.len());
+        }
+        out.push_str(&top);
+        if r.verify.is_empty() {
+            return;
+        }
+        // No blank line before this heading: the plan above is indented, and the line is
+        // what lets the summary of every sample fit 80x24.
+        let n = r.verify.len();
+        let mut head = String::new();
+        self.heading(
+            &mut head,
+            // Sent first: every answer still to verify counts as a gap until the MSP answers.
+            &if n == 1 {
+                format!("{} (1): send it first:", super::VERIFY_TITLE)
+            } else {
+                format!(
+                    "{} ({n}, the most urgent below): send them first:",
+                    super::VERIFY_TITLE
+                )
+            },
+        );
+        self.command(
+            &mut head,
+            "  ",
+            "    ",
+            &super::ask_msp_command_parts(&r.file),
+        );
+        let questions = super::verify_questions(r);
+        let width = self.options.width.saturating_sub(4).max(1);
+        let mut used = top.lines().count() + head.lines().count();
+        out.push_str(&head);
+        for (shown, (id, text)) in questions.iter().take(SUMMARY_QUESTIONS).enumerate() {
+            let lines = wrap(&terminal_line(&format!("{id}: {text}")), width);
+            if shown > 0 && used + lines.len() > SCREEN_LINES {
+                break;
+            }
+            used += lines.len();
+            for (i, line) in lines.iter().enumerate() {
+                let _ = writeln!(out, "{}{line}", if i == 0 { "  - " } else { "    " });
+            }
+        }
+    }
+
+    /// "MSP risk report: NAME, assessed DATE", the headline and the MSP tier.
+    fn write_title(&self, out: &mut String, r: &Report) {
+        let name = r
+            .organization
+            .as_deref()
+            .unwrap_or("(organisation not named)");
+        let mut title = format!("MSP risk report: {}", terminal_line(name));
+        if let Some(on) = &r.assessed_on {
+            let _ = write!(title, ", assessed {on}");
+        }
+        for line in wrap(&title, self.options.width) {
+            let _ = writeln!(out, "{}", self.bold(&line));
+        }
+        for line in wrap(&super::headline(r), self.options.width) {
+            let _ = writeln!(out, "{}", self.bold(&line));
+        }
+        self.hanging(out, "", "  ", &format!("MSP tier: {}", super::tier_text(r)));
+    }
+
+    /// A section heading, wrapped, bold when colour is on.
+    fn heading(&self, out: &mut String, text: &str) {
+        for line in wrap(text, self.options.width) {
+            let _ = writeln!(out, "{}", self.bold(&line));
+        }
+    }
+
+    /// The first `limit` actions of the plan grouped by who acts ("You", "Your MSP", "You:
+    /// ask your MSP"), groups in the order of their most urgent action, each action under
+    /// its rank: the owner is said once per group, which leaves the width to the titles.
+    fn write_plan_by_owner(&self, out: &mut String, r: &Report, limit: usize) {
+        let shown: Vec<_> = r.plan.iter().take(limit).collect();
+        let mut owners = Vec::new();
+        for a in &shown {
+            if !owners.contains(&a.owner) {
+                owners.push(a.owner);
+            }
+        }
+        let indent = " ".repeat(7);
+        for owner in owners {
+            let _ = writeln!(out, "  {}", owner.label());
+            for a in shown.iter().filter(|a| a.owner == owner) {
+                let first = format!("   {:>2}. ", a.rank);
+                self.hanging(out, &first, &indent, &a.title);
+            }
+        }
+    }
+
+    /// A command after `lead`, broken only between its words, with ` \` ending each line
+    /// that goes on, so that it can be copied into a shell as it is printed.
+    fn command(&self, out: &mut String, lead: &str, cont: &str, words: &[&str]) {
+        let width = self.options.width;
+        let mut line = lead.to_string();
+        let mut empty = true;
+        for (i, word) in words.iter().enumerate() {
+            let more = if i + 1 < words.len() { 2 } else { 0 };
+            if !empty && line.width() + 1 + word.width() + more > width {
+                let _ = writeln!(out, "{line} \\");
+                line = cont.to_string();
+                empty = true;
+            }
+            if !empty {
+                line.push(' ');
+            }
+            line.push_str(word);
+            empty = false;
+        }
+        let _ = writeln!(out, "{line}");
+    }
+
+    /// The text that ends the interview: the headline, the questions for the MSP to send
+    /// first (with the command), the first actions with who acts, and where the answers and
+    /// the reports are. `program` is how to run this program again; `file` the answers file
+    /// as shown.
+    pub fn closing(&self, r: &Report, program: &str, file: &str) -> String {
+        let mut out = String::from("\n");
+        self.write_title(&mut out, r);
+        out.push('\n');
+        let typed = super::typable_file(&r.file);
+        if !r.verify.is_empty() {
+            let n = r.verify.len();
+            self.heading(
+                &mut out,
+                &format!(
+                    "First, send your MSP {}, as a letter:",
+                    if n == 1 {
+                        "its question".to_string()
+                    } else {
+                        format!("its {n} questions")
+                    }
+                ),
+            );
+            let [_, file, output] = super::ask_msp_command_parts(&r.file);
+            let ask = format!("{program} ask-msp");
+            self.command(&mut out, "  ", "    ", &[&ask, file, output]);
+        }
+        if r.plan.is_empty() {
+            self.paragraph(&mut out, "", &super::empty_plan_text(r));
+        } else {
+            let more = r.plan.len().saturating_sub(CLOSING_ACTIONS);
+            let mut heading = if r.verify.is_empty() {
+                "Start with".to_string()
+            } else {
+                "Then start with".to_string()
+            };
+            if more > 0 {
+                let _ = write!(heading, " (and {more} more in the report)");
+            }
+            heading.push(':');
+            self.heading(&mut out, &heading);
+            self.write_plan_by_owner(&mut out, r, CLOSING_ACTIONS);
+        }
+        out.push('\n');
+        self.paragraph(
+            &mut out,
+            "",
+            &format!("Your answers are saved in {file} (readable only by you)."),
+        );
+        let report = format!("{program} report");
+        let hints: [(&str, Vec<&str>); 3] = [
+            ("The report:", vec![&report, typed]),
+            ("Every finding:", vec![&report, typed, "--detailed"]),
+            (
+                "A page to print:",
+                vec![&report, typed, "--output report.html"],
+            ),
+        ];
+        for (label, all) in hints {
+            let lead = format!("{label:<17}");
+            let fits = lead.width() + all.iter().map(|w| w.width() + 1).sum::<usize>()
+                <= self.options.width;
+            if fits {
+                self.command(&mut out, &lead, "    ", &all);
+            } else {
+                let _ = writeln!(out, "{label}");
+                self.command(&mut out, "  ", "    ", &all);
+            }
+        }
+        out
+    }
+
     /// The portfolio table for `rows` (worst first) out of `total` organisations.
     pub fn portfolio_table(&self, rows: &[portfolio::PortfolioRow], total: usize) -> String {
         let mut out = String::new();
@@ -639,8 +865,7 @@ impl Renderer for TableRenderer {
         match part {
             PortfolioPart::Report { report, .. } => {
                 self.write_report(&mut out, report);
-                let rule = if self.options.ascii { "-" } else { "─" };
-                let _ = writeln!(out, "{}\n", rule.repeat(self.options.width.min(80)));
+                self.write_rule(&mut out);
             }
             PortfolioPart::End { rows, total } => {
                 let worst: Vec<_> = rows.take(portfolio::TABLE_ROWS).collect();

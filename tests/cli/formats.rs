@@ -731,10 +731,11 @@ fn the_report_leads_with_the_headline_the_plan_and_the_questions_for_the_msp() {
     let first_action = plan[0]["findings"][0].as_str().unwrap();
     let cases: [(&str, [&str; 5]); 3] = [
         (
+            // The table's details (its summary has tests of its own in report_summary.rs).
             "table",
             [
-                "Score ",
-                "What to do first",
+                "Details",
+                "What to do first, in detail",
                 "Questions for your MSP",
                 "Findings, most urgent first",
                 "Scores by domain",
@@ -762,7 +763,13 @@ fn the_report_leads_with_the_headline_the_plan_and_the_questions_for_the_msp() {
         ),
     ];
     for (format, marks) in cases {
-        let text = render(file, format);
+        let text = match format {
+            "table" => {
+                let all = render_with(None, file, format, &["--detailed"]);
+                all[all.find("\nDetails\n").unwrap()..].to_string()
+            }
+            _ => render(file, format),
+        };
         let at = positions(&text, &marks, format);
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{format}: order {at:?}");
         // The plan names the findings it closes, with the owner and the gain.
@@ -877,7 +884,12 @@ fn unverified_findings_carry_the_mark_in_every_format() {
         let finding = f["finding"].as_str().unwrap();
         // Every place that shows the finding's words marks it.
         for format in ["table", "markdown", "html"] {
-            let text = render_with(Some(SMALL_BANK), file, format, &["--width", "300"]);
+            let text = render_with(
+                Some(SMALL_BANK),
+                file,
+                format,
+                &["--width", "300", "--detailed"],
+            );
             let shown = text.matches(finding).count();
             let marked = text.matches(&format!("Not verified: {finding}")).count();
             assert!(shown > 0, "{format}: {finding} not shown");
@@ -935,7 +947,9 @@ fn the_table_keeps_the_questions_for_the_msp_short() {
     let file = SAMPLES[0].1;
     let r = json_of(None, file);
     let total = r["verify"].as_array().unwrap().len();
-    let text = render_with(None, file, "table", &["--width", "80"]);
+    // In the details: the summary shows only what fits its screen.
+    let text = render_with(None, file, "table", &["--width", "80", "--detailed"]);
+    let text = &text[text.find("\nDetails\n").unwrap()..];
     let start = text.find("Questions for your MSP").unwrap();
     let section: Vec<&str> = text[start..]
         .lines()

@@ -21,6 +21,7 @@ mod migration;
 mod print;
 mod properties;
 mod report;
+mod report_summary;
 mod samples;
 mod template;
 mod text_safety;

@@ -36,7 +36,7 @@ fn detailed_table_adds_domain_answer_and_reference() {
 
 #[test]
 fn ascii_table_has_no_unicode_drawing() {
-    let text = stdout_of(&small(&["--ascii"]));
+    let text = stdout_of(&small(&["--ascii", "--detailed"]));
     assert!(text.contains("+---"));
     assert!(!text.contains('│') && !text.contains('█'));
 }
@@ -373,7 +373,7 @@ fn a_bad_file_among_good_ones_is_reported_and_the_rest_still_printed() {
 fn standard_input_is_read_with_a_dash() {
     let text = std::fs::read(repo(SMALL_ANSWERS)).unwrap();
     let out = msp()
-        .args(["--bank", SMALL_BANK, "report", "-"])
+        .args(["--bank", SMALL_BANK, "report", "-", "--detailed"])
         .write_stdin(text)
         .current_dir(repo(""))
         .output()

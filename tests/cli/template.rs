@@ -59,7 +59,12 @@ fn filling_in_the_template_gives_a_report() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("filled.yaml");
     std::fs::write(&path, filled).unwrap();
-    let out = msp().arg("report").arg(&path).output().unwrap();
+    let out = msp()
+        .arg("report")
+        .arg(&path)
+        .arg("--detailed")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let report = stdout_of(&out);
     assert!(report.contains("MSP risk report: Filled In Ltd"));

@@ -146,6 +146,7 @@ fn a_one_megabyte_word_in_a_note_renders_in_the_table() {
             file.as_os_str(),
             "--width".as_ref(),
             "100".as_ref(),
+            "--detailed".as_ref(),
         ]);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
         let text = stdout_of(&out);
@@ -194,6 +195,7 @@ fn wide_characters_wrap_by_display_width() {
             file.as_os_str(),
             "--width".as_ref(),
             width.as_ref(),
+            "--detailed".as_ref(),
         ]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
         let text = stdout_of(&out);

@@ -47,6 +47,11 @@ pub struct Cli {
     #[arg(long, global = true, visible_alias = "plain")]
     pub ascii: bool,
 
+    /// Print a long report straight to the terminal instead of through the pager
+    /// ($MSP_RISK_PAGER, else $PAGER, else `less -FRX`; never used when output is not a terminal)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+
     /// The date used to decide whether accepted risks have expired, as YYYY-MM-DD
     /// (default: $SOURCE_DATE_EPOCH if set, otherwise today)
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
@@ -86,8 +91,9 @@ Examples:
     /// Score answers files and print the risk report
     #[command(after_help = "\
 Examples:
-  msp-risk report answers.yaml
-  msp-risk report answers.yaml --detailed --width 160
+  msp-risk report answers.yaml                # the summary: score, plan, questions for the MSP
+  msp-risk report answers.yaml --detailed     # and every finding (through the pager)
+  msp-risk report answers.yaml --detailed --width 160 > report.txt
   msp-risk report answers.yaml --format markdown > report.md
   msp-risk report answers.yaml --output report.html --output findings.csv --output junit:ci.xml
   msp-risk report clients/*.yaml              # one report each, then a portfolio table
@@ -187,6 +193,11 @@ pub struct InterviewArgs {
     /// The answers file to create or resume (written after every answer, owner-only)
     #[arg(long, short, value_name = "FILE", default_value = "answers.yaml")]
     pub answers: std::path::PathBuf,
+
+    /// At the end, print the full report (every finding, scores by domain, who is
+    /// responsible), not only the summary
+    #[arg(long)]
+    pub detailed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -216,7 +227,9 @@ pub struct ReportArgs {
     #[arg(long, short, value_name = "[FORMAT:]PATH")]
     pub output: Vec<std::ffi::OsString>,
 
-    /// Add the domain, answer and reference columns to the risk table
+    /// The full report after the one-screen summary: the plan in detail, every finding (with
+    /// the domain, answer and reference columns from 120 columns up), scores by domain, who
+    /// is responsible, the MSP tier's reasons and notes
     #[arg(long)]
     pub detailed: bool,
 

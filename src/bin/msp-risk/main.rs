@@ -5,6 +5,7 @@
 // The standard printing macros panic when standard output or error is closed (a reader that
 // went away, `2>&-`): a finished run would then end as a crash, its exit code lost. These
 // shadow them for the whole binary and ignore such errors instead.
+#[allow(unused_macros)] // kept so that a `println!` added later cannot panic either
 macro_rules! println {
     ($($t:tt)*) => {{
         use std::io::Write as _;
@@ -32,6 +33,7 @@ macro_rules! eprint {
 
 mod cli;
 mod commands;
+mod pager;
 mod prompter;
 mod settings;
 
@@ -101,6 +103,11 @@ fn main() -> ExitCode {
         // Ctrl-C or SIGTERM while files are being written: remove the temporary files of
         // unfinished writes (finished ones are whole), then stop. The interview has its own.
         let _ = ctrlc::set_handler(|| {
+            if pager::ACTIVE.load(std::sync::atomic::Ordering::SeqCst) {
+                // The pager has the terminal and handles Ctrl-C itself (less stops a search);
+                // leaving now would hand the shell a terminal the pager still draws on.
+                return;
+            }
             msp_risk::fsio::abandon_writes();
             let _ = writeln!(std::io::stderr(), "\nStopped; no partial file was left.");
             std::process::exit(130);

@@ -29,7 +29,8 @@ pub fn width(cli: &Cli, to_terminal: bool) -> usize {
     }
     if to_terminal {
         // comfy-table already knows how to ask the terminal.
-        if let Some(w) = comfy_table::Table::new().width() {
+        // A terminal that reports no size (0 columns: some pseudo-terminals) says nothing.
+        if let Some(w) = comfy_table::Table::new().width().filter(|w| *w > 0) {
             return usize::from(w);
         }
     }

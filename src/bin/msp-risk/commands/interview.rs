@@ -193,19 +193,20 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     match outcome {
         Outcome::Finished => {
             let report = msp_risk::score(&bank, engine.answers(), today);
-            let options = settings::table_options(cli, false, false);
-            let text = TableRenderer::new(options).render(&report)?;
             let _ = console::Term::stderr().clear_screen();
-            super::emit(&text, None)?;
-            // The report is long: end with what matters most, where the eye lands.
-            let program = program_name();
-            println!("{}", summary(&report));
-            println!(
-                "Your answers are saved in {shown} (readable only by you).\n\
-                 The full report is above; see it again with:  {program} report {shown}\n\
-                 A web page to print or share:                 {program} report {shown} --output report.html\n\
-                 Questions to send your MSP:                   {program} ask-msp {shown} --output questions.md"
-            );
+            if args.detailed {
+                let options = settings::table_options(cli, false, true);
+                let text = TableRenderer::new(options).render(&report)?;
+                if msp_risk::guard::stdout_is_an_input() {
+                    bail!("{}", msp_risk::guard::STDOUT_IS_AN_INPUT);
+                }
+                crate::pager::page(cli.no_pager, &text)?;
+            }
+            // What matters most, where the eye lands: the score, the questions to send the
+            // MSP first, the first actions and who takes them, and the commands for the rest.
+            let options = settings::table_options(cli, false, false);
+            let closing = TableRenderer::new(options).closing(&report, &program_name(), &shown);
+            print!("{closing}");
             Ok(Exit::Success)
         }
         Outcome::Quit => {
@@ -258,52 +259,4 @@ fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> St
         ));
     }
     text
-}
-
-/// A few lines that sum the report up, for the end of the interview.
-fn summary(report: &msp_risk::Report) -> String {
-    let mut out = String::from("\nIn short\n");
-    let o = &report.overall;
-    let score = match (o.score, o.best_case) {
-        (None, _) => "not assessed".to_string(),
-        (Some(s), Some(b)) if b > s => format!(
-            "{s}/100, could be {s} to {b} once {} answer(s) are verified",
-            o.to_verify
-        ),
-        (Some(s), _) => format!("{s}/100"),
-    };
-    out.push_str(&format!(
-        "  Overall score {score} ({}); MSP: {}.\n",
-        report.rating.label(),
-        report.msp_tier.tier.label().to_lowercase()
-    ));
-    let open = &report.counts.open_by_risk;
-    let unverified = &report.counts.unverified_by_risk;
-    out.push_str(&format!(
-        "  Open findings: {} critical, {} high, {} medium, {} low ({} of them to verify).\n",
-        open.critical,
-        open.high,
-        open.medium,
-        open.low,
-        unverified.critical + unverified.high + unverified.medium + unverified.low
-    ));
-    if !report.plan.is_empty() {
-        out.push_str("  Start with:\n");
-        for a in report.plan.iter().take(3) {
-            out.push_str(&format!(
-                "  {}. {} ({}; +{} points)\n",
-                a.rank,
-                terminal_line(&a.title),
-                a.owner.label(),
-                a.score_gain
-            ));
-        }
-    }
-    if !report.verify.is_empty() {
-        out.push_str(&format!(
-            "  {} question(s) to put to your MSP: see `ask-msp` below.\n",
-            report.verify.len()
-        ));
-    }
-    out
 }

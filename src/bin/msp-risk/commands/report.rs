@@ -65,8 +65,10 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
             format: *format,
             path: path.clone(),
             renderer: format.renderer(options),
+            stdout: file
+                .is_none()
+                .then(|| crate::pager::Stdout::new(cli.no_pager)),
             file,
-            closed: false,
             rows: if several {
                 Some(msp_risk::batch::RankedLines::new().map_err(msp_risk::fsio::temp_error)?)
             } else {
@@ -141,6 +143,11 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
     }
     let mut files = Vec::new();
     let mut written = Vec::new();
+    for sink in &mut sinks {
+        if let Some(out) = &mut sink.stdout {
+            out.finish()?;
+        }
+    }
     for sink in sinks {
         if let (Some(file), Some(path)) = (sink.file, sink.path) {
             files.push(file);
@@ -168,9 +175,10 @@ struct Sink {
     path: Option<PathBuf>,
     renderer: Box<dyn msp_risk::render::Renderer>,
     file: Option<msp_risk::fsio::AtomicFile>,
-    /// Standard output was closed by the reader (`| head`): stop writing there, but still
-    /// write the files.
-    closed: bool,
+    /// Standard output (through the pager when it is a long report on a terminal), for the
+    /// sink without a file. A reader that went away (`| head`, the pager quit) stops the
+    /// writing there, but the files are still written.
+    stdout: Option<crate::pager::Stdout>,
     /// The portfolio rows, when there are several reports.
     rows: Option<msp_risk::batch::RankedLines>,
 }
@@ -188,17 +196,10 @@ impl Sink {
                 }
                 .into()
             }),
-            None if self.closed => Ok(()),
-            None => {
-                let mut out = std::io::stdout().lock();
-                match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                        self.closed = true;
-                        Ok(())
-                    }
-                    other => Ok(other?),
-                }
-            }
+            None => match &mut self.stdout {
+                Some(out) => Ok(out.write(text)?),
+                None => Ok(()),
+            },
         }
     }
 }
