@@ -310,6 +310,7 @@ impl<'b> Interview<'b> {
                     note: None,
                     evidence: None,
                     as_of: None,
+                    asked_msp: None,
                     pos: Default::default(),
                 });
                 self.answers.answers.len() - 1
