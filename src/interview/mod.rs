@@ -359,13 +359,27 @@ impl<'b> Interview<'b> {
         let mut options = vec!["A question, by its id (like ACC-01)".to_string()];
         let mut targets = Vec::new();
         for d in &self.bank.domains {
-            let here: Vec<usize> = d.questions.iter().copied().filter(|&i| applies[i]).collect();
+            let here: Vec<usize> = d
+                .questions
+                .iter()
+                .copied()
+                .filter(|&i| applies[i])
+                .collect();
             let Some(&first) = here.first() else {
                 continue;
             };
             let open = here.iter().filter(|&&i| self.unanswered(i)).count();
-            options.push(format!("{} {} ({open} of {} open)", d.id, d.title, here.len()));
-            targets.push(here.into_iter().find(|&i| self.unanswered(i)).unwrap_or(first));
+            options.push(format!(
+                "{} {} ({open} of {} open)",
+                d.id,
+                d.title,
+                here.len()
+            ));
+            targets.push(
+                here.into_iter()
+                    .find(|&i| self.unanswered(i))
+                    .unwrap_or(first),
+            );
         }
         let Some(k) = prompter.choose("Go to", &options, 0)? else {
             return Ok(None);

@@ -162,7 +162,10 @@ fn skipped_questions_stay_unanswered_and_can_be_revisited_from_the_review() {
         ["ACC-01", "ACC-03", "BCK-01", "BCK-03", "ACC-03", "BCK-01"]
     );
     let review = &prompter.messages[0];
-    assert!(review.contains("Not answered yet (1): ACC-03\n"), "{review}");
+    assert!(
+        review.contains("Not answered yet (1): ACC-03\n"),
+        "{review}"
+    );
     assert!(
         review.contains("Answered \"I don't know\" (1): BCK-01\n"),
         "{review}"
@@ -237,7 +240,11 @@ fn resuming_offers_where_it_stopped_or_the_skipped_first_and_keeps_answers() {
         ["Where do you want to carry on?"],
         "names are not asked again"
     );
-    assert_eq!(prompter.questions_shown(), ["ACC-03", "BCK-02"], "skipped first, then on");
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-03", "BCK-02"],
+        "skipped first, then on"
+    );
     // Where it stopped; Back works on that first screen: the question before, in order.
     let (_, _, prompter, _) = run_on(
         bank,
@@ -263,7 +270,11 @@ fn esc_at_a_name_leaves_it_blank_and_goes_on() {
         vec![Text(None), Text(None), Act(Cancel)],
     );
     assert_eq!(outcome, Outcome::Cancelled);
-    assert_eq!(prompter.questions_shown(), ["ACC-01"], "the interview went on");
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01"],
+        "the interview went on"
+    );
     assert!(sink.saved.is_empty());
     assert_eq!(interview.answers().organization, None);
 }
@@ -280,7 +291,10 @@ fn a_pasted_multi_line_name_is_one_line() {
             Act(Quit),
         ],
     );
-    assert_eq!(interview.answers().organization.as_deref(), Some("Acme Ltd"));
+    assert_eq!(
+        interview.answers().organization.as_deref(),
+        Some("Acme Ltd")
+    );
 }
 
 #[test]
@@ -290,7 +304,10 @@ fn a_multi_line_note_is_one_note_with_its_lines() {
         Text(Some("first line\nsecond line".into())),
         Act(Quit),
     ]);
-    let note = interview.answers().record("ACC-01").and_then(|r| r.note.clone());
+    let note = interview
+        .answers()
+        .record("ACC-01")
+        .and_then(|r| r.note.clone());
     assert_eq!(note.as_deref(), Some("first line\nsecond line"));
     assert_eq!(answer_of(&interview, "ACC-01"), None, "no answer given");
 }
@@ -323,15 +340,21 @@ fn ctrl_c_in_a_prompt_stops_like_esc() {
 #[test]
 fn an_answer_can_be_cleared_back_to_blank() {
     let (_, interview, prompter, sink) = run(vec![
-        answer("no"),      // ACC-01
-        Act(Back),         // back to ACC-01
-        Act(Clear),        // blank again
+        answer("no"), // ACC-01
+        Act(Back),    // back to ACC-01
+        Act(Clear),   // blank again
         Act(Quit),
     ]);
-    assert_eq!(prompter.questions_shown(), ["ACC-01", "ACC-03", "ACC-01", "ACC-01"]);
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "ACC-03", "ACC-01", "ACC-01"]
+    );
     assert_eq!(answer_of(&interview, "ACC-01"), None);
     assert_eq!(prompter.messages, ["The answer to ACC-01 is cleared."]);
-    assert_eq!(sink.saved.last().and_then(|f| f.answer("ACC-01").cloned()), None);
+    assert_eq!(
+        sink.saved.last().and_then(|f| f.answer("ACC-01").cloned()),
+        None
+    );
 }
 
 #[test]
@@ -359,7 +382,9 @@ fn the_screen_marks_the_current_answer_and_none_on_a_blank_question() {
     let bank = bank();
     let mut peek = Peek(Vec::new());
     let mut interview = Interview::new(&bank, new_answers(&bank, "a.yaml"), today());
-    interview.run(&mut peek, &mut MemorySink::default()).unwrap();
+    interview
+        .run(&mut peek, &mut MemorySink::default())
+        .unwrap();
     assert_eq!(peek.0, [None, None, Some("no".to_string())]);
 }
 
@@ -367,13 +392,13 @@ fn the_screen_marks_the_current_answer_and_none_on_a_blank_question() {
 fn go_to_jumps_to_a_question_id_or_a_domain() {
     let (_, _, prompter, _) = run(vec![
         Act(GoTo),
-        Choose(Some(0)),              // a question by id
-        Text(Some("bck-03".into())),  // any case
+        Choose(Some(0)),             // a question by id
+        Text(Some("bck-03".into())), // any case
         Act(GoTo),
-        Choose(Some(1)),              // the first domain: its first open question
+        Choose(Some(1)), // the first domain: its first open question
         Act(GoTo),
         Choose(Some(0)),
-        Text(Some("ZZZ-01".into())),  // no such question: stays
+        Text(Some("ZZZ-01".into())), // no such question: stays
         Act(Quit),
     ]);
     assert_eq!(
@@ -416,15 +441,28 @@ fn questions_only_the_msp_can_answer_can_be_sent_to_the_msp() {
             .collect(),
     );
     assert_eq!(outcome, Outcome::Finished);
-    assert!(prompter.prompts[2].starts_with("2 of the 4 questions"), "{:?}", prompter.prompts);
-    assert_eq!(prompter.questions_shown(), ["ACC-01", "BCK-01"], "ACC-03 and BCK-03 skipped");
+    assert!(
+        prompter.prompts[2].starts_with("2 of the 4 questions"),
+        "{:?}",
+        prompter.prompts
+    );
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "BCK-01"],
+        "ACC-03 and BCK-03 skipped"
+    );
     for id in ["ACC-03", "BCK-03"] {
         let r = interview.answers().record(id).expect("recorded");
-        assert_eq!((r.answer.as_ref(), r.asked_msp), (Some(&crate::bank::Answer::Unknown), Some(today())));
+        assert_eq!(
+            (r.answer.as_ref(), r.asked_msp),
+            (Some(&crate::bank::Answer::Unknown), Some(today()))
+        );
     }
     assert_eq!(interview.asked_msp(), 2);
     // Marked and saved before the first question.
-    assert!(sink.saved[2].record("BCK-03").is_some_and(|r| r.asked_msp.is_some()));
+    assert!(sink.saved[2]
+        .record("BCK-03")
+        .is_some_and(|r| r.asked_msp.is_some()));
     // No "I don't know" left to review: the asked questions are not open.
     assert!(prompter.messages.is_empty(), "{:?}", prompter.messages);
 }

@@ -75,7 +75,9 @@ pub(crate) mod pty {
                 );
                 let mut sh = std::process::Command::new("sh");
                 sh.arg("-c")
-                    .arg(format!("stty rows {rows} cols {cols} && exec msp-risk \"$@\""))
+                    .arg(format!(
+                        "stty rows {rows} cols {cols} && exec msp-risk \"$@\""
+                    ))
                     .arg("sh")
                     .env("PATH", path);
                 sh
@@ -209,7 +211,7 @@ pub(crate) mod pty {
         let dir = tempfile::tempdir().unwrap();
         let mut p = start(dir.path());
         at(&mut p, "(ACC-01)", &[&down(1), ENTER]); // Yes
-        // ACC-02: add a note (answers, then "Why", then "Add a note").
+                                                    // ACC-02: add a note (answers, then "Why", then "Add a note").
         at(&mut p, "(ACC-02)", &[&down(6), ENTER]);
         at(
             &mut p,

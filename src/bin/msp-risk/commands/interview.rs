@@ -257,13 +257,18 @@ fn fit(text: &str, width: usize) -> String {
     let mut out = Vec::new();
     for line in text.split('\n') {
         let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-        let hang = if line.trim_start().starts_with("- ") || line.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        let hang = if line.trim_start().starts_with("- ")
+            || line.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
             format!("{indent}   ")
         } else {
             indent.clone()
         };
         let room = width.saturating_sub(hang.len() + 1).max(20);
-        for (n, part) in msp_risk::sanitize::wrap(line.trim_start(), room).into_iter().enumerate() {
+        for (n, part) in msp_risk::sanitize::wrap(line.trim_start(), room)
+            .into_iter()
+            .enumerate()
+        {
             out.push(format!("{}{part}", if n == 0 { &indent } else { &hang }));
         }
     }
