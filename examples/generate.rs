@@ -150,6 +150,7 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
             note,
             evidence: (rng.unit() < 0.05).then(|| "Email from the MSP".to_string()),
             as_of: None,
+            asked_msp: None,
             pos: Default::default(),
         });
     }

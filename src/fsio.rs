@@ -835,21 +835,51 @@ pub fn free_backup_name(path: &Path) -> PathBuf {
 /// created new (owner-only, atomically): an existing backup is never replaced and a link
 /// planted at a backup name is never followed. Returns the name used.
 pub fn write_backup(path: &Path, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    write_numbered(|n| backup_name(path, n), bytes, "backups")
+}
+
+/// The name of the letter to the MSP written beside the answers file `path`, number `n`:
+/// `a.yaml` gives `a.msp-questions.md`, then `a.msp-questions.1.md`, `a.msp-questions.2.md`...
+pub fn letter_name(path: &Path, n: u32) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "answers".into(), |n| n.to_string_lossy().into_owned());
+    let file = if n == 0 {
+        format!("{stem}.msp-questions.md")
+    } else {
+        format!("{stem}.msp-questions.{n}.md")
+    };
+    path.with_file_name(file)
+}
+
+/// Writes the letter to the MSP beside the answers file `path` under the first free
+/// [`letter_name`], as [`write_backup`] does: never over an earlier letter or through a link.
+/// Returns the name used.
+pub fn write_letter(path: &Path, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    write_numbered(|n| letter_name(path, n), bytes, "letters")
+}
+
+/// Writes `bytes` as a new file under the first free name of `name(0)`, `name(1)`...
+fn write_numbered(
+    name: impl Fn(u32) -> PathBuf,
+    bytes: &[u8],
+    what: &str,
+) -> Result<PathBuf, WriteError> {
     for n in 0..MAX_BACKUPS {
-        let name = backup_name(path, n);
-        if std::fs::symlink_metadata(&name).is_ok() {
+        let candidate = name(n);
+        if std::fs::symlink_metadata(&candidate).is_ok() {
             continue;
         }
-        match write_new(&name, bytes) {
-            Ok(()) => return Ok(name),
+        match write_new(&candidate, bytes) {
+            Ok(()) => return Ok(candidate),
             Err(e) if e.cause.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
     }
     Err(WriteError {
-        path: backup_name(path, MAX_BACKUPS).display().to_string(),
+        path: name(MAX_BACKUPS).display().to_string(),
         cause: std::io::Error::other(format!(
-            "{MAX_BACKUPS} backups already exist; remove old ones"
+            "{MAX_BACKUPS} {what} already exist; remove old ones"
         )),
     })
 }

@@ -119,6 +119,10 @@ pub struct QuestionResult {
     pub answer_label: String,
     /// Its note, if any.
     pub note: Option<String>,
+    /// The day the question was sent to the MSP (`YYYY-MM-DD`), when it was; the answer is
+    /// then "I don't know" until the MSP replies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_msp: Option<String>,
     /// Line of the answer in the answers file (0 when it has none).
     pub line: u64,
     /// Column of the answer in the answers file.

@@ -62,7 +62,11 @@ pub fn update_text(text: &str, file: &str, bank: &Bank, target: &AnswersFile) ->
 /// Records equal in content; an entry with nothing in it (`GOV-01:`) counts as no entry.
 fn same_record(a: Option<&AnswerRecord>, b: Option<&AnswerRecord>) -> bool {
     let empty = |r: &&AnswerRecord| {
-        r.answer.is_none() && r.note.is_none() && r.evidence.is_none() && r.as_of.is_none()
+        r.answer.is_none()
+            && r.note.is_none()
+            && r.evidence.is_none()
+            && r.as_of.is_none()
+            && r.asked_msp.is_none()
     };
     let (a, b) = (a.filter(|r| !empty(r)), b.filter(|r| !empty(r)));
     match (a, b) {
@@ -73,6 +77,7 @@ fn same_record(a: Option<&AnswerRecord>, b: Option<&AnswerRecord>) -> bool {
                 && a.note == b.note
                 && a.evidence == b.evidence
                 && a.as_of == b.as_of
+                && a.asked_msp == b.asked_msp
         }
         _ => false,
     }

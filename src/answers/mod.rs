@@ -1,7 +1,8 @@
 //! Answers files: what one business answered, read strictly against a bank.
 //!
 //! The format (see the README) has a short form (`GOV-01: yes`) and a long form with a note,
-//! the evidence seen and the date it was true (`as_of`), plus accepted risks. Reading is
+//! the evidence seen, the date it was true (`as_of`) and the day it was sent to the MSP
+//! (`asked_msp`), plus accepted risks. Reading is
 //! strict: unknown keys, unknown question ids, answers a question does not accept, bad dates
 //! and accepted risks without a justification are all reported, each with its line and
 //! column, in one pass.
@@ -68,6 +69,10 @@ pub struct AnswerRecord {
     pub evidence: Option<String>,
     /// The date the answer was true.
     pub as_of: Option<NaiveDate>,
+    /// The day the question was sent to the MSP (`asked_msp:`), for questions only the MSP can
+    /// answer. The answer stays "I don't know" (`unknown`) until the MSP replies, so scoring is
+    /// the same as for any "I don't know"; reports say it was asked.
+    pub asked_msp: Option<NaiveDate>,
     /// Where the answer is in the file (its key).
     pub pos: Pos,
 }

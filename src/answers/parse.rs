@@ -15,7 +15,7 @@ const FILE_KEYS: &[&str] = &[
     "answers",
     "accepted_risks",
 ];
-const LONG_KEYS: &[&str] = &["answer", "note", "evidence", "as_of"];
+const LONG_KEYS: &[&str] = &["answer", "note", "evidence", "as_of", "asked_msp"];
 const RISK_KEYS: &[&str] = &["question", "justification", "approved_by", "expires"];
 
 pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
@@ -260,6 +260,7 @@ fn answer_record(
         note: None,
         evidence: None,
         as_of: None,
+        asked_msp: None,
         pos,
     };
     match &node.value {
@@ -271,6 +272,7 @@ fn answer_record(
             record.note = f.text_opt(ctx, "note");
             record.evidence = f.text_opt(ctx, "evidence");
             record.as_of = date_field(&mut f, ctx, "as_of");
+            record.asked_msp = date_field(&mut f, ctx, "asked_msp");
             f.finish(ctx, LONG_KEYS);
         }
         _ => record.answer = answer_value(q, node, ctx, carry),

@@ -26,7 +26,10 @@ pub(crate) fn answer_word(id: &str) -> String {
 pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
     let pad = " ".repeat(indent);
     let answer = record.answer.as_ref().map(|a| answer_word(a.id()));
-    let long = record.note.is_some() || record.evidence.is_some() || record.as_of.is_some();
+    let long = record.note.is_some()
+        || record.evidence.is_some()
+        || record.as_of.is_some()
+        || record.asked_msp.is_some();
     if !long {
         return vec![match answer {
             Some(a) => format!("{pad}{}: {a}", record.question),
@@ -45,6 +48,9 @@ pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
     }
     if let Some(as_of) = record.as_of {
         lines.push(format!("{pad}  as_of: {as_of}"));
+    }
+    if let Some(asked) = record.asked_msp {
+        lines.push(format!("{pad}  asked_msp: {asked}"));
     }
     lines
 }

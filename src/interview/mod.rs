@@ -1,8 +1,11 @@
 //! The interview engine: walks the questions that apply, in bank order, asking through a
 //! [`Prompter`] and saving through an [`AnswerSink`] after every change.
 //!
-//! It never touches a terminal. Resuming is the same as starting: answers already in the file
-//! are kept and the walk starts at the first question that applies and has no answer.
+//! It never touches a terminal. Resuming keeps the answers already in the file and offers to
+//! carry on where the person stopped (after the last answer) or with the skipped questions
+//! first. Back always means the question before in the interview's order. Questions only the
+//! MSP can answer can be sent to the MSP at the start: they are then recorded as "I don't know"
+//! with the day they were asked (`asked_msp`), and skipped.
 //! Follow-ups appear when the answer they follow matches, and disappear when it no longer
 //! does; their answers stay in the file (scoring ignores them while they do not apply), so
 //! changing the answer back brings them back, even in a later session.
@@ -19,7 +22,7 @@ pub use scripted::{Reply, ScriptedPrompter};
 pub use sink::{AnswerSink, FileSink, MemorySink};
 
 use crate::answers::{AnswerRecord, AnswersFile};
-use crate::bank::{Answer, Bank, Question};
+use crate::bank::{Answer, AnsweredBy, Bank, Question};
 use crate::diagnostic::WriteError;
 use crate::scoring::applicable;
 
@@ -50,6 +53,8 @@ pub struct Interview<'b> {
     bank: &'b Bank,
     answers: AnswersFile,
     today: NaiveDate,
+    /// The owner chose to send the questions only the MSP can answer to the MSP.
+    send_to_msp: bool,
 }
 
 /// A blank answers file for `bank`, to start a new interview.
@@ -74,6 +79,7 @@ impl<'b> Interview<'b> {
             bank,
             answers,
             today,
+            send_to_msp: false,
         }
     }
 
@@ -117,6 +123,37 @@ impl<'b> Interview<'b> {
         prompter: &mut dyn Prompter,
         sink: &mut dyn AnswerSink,
     ) -> Result<Outcome, InterviewError> {
+        match self.walk(prompter, sink) {
+            // Ctrl-C in a prompt: stop as with Esc (everything given so far is saved).
+            Err(InterviewError::Prompt(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                Ok(Outcome::Cancelled)
+            }
+            other => other,
+        }
+    }
+
+    /// How many questions that apply were sent to the MSP (answer "I don't know", dated).
+    pub fn asked_msp(&self) -> usize {
+        let applies = self.applies();
+        self.bank
+            .questions
+            .iter()
+            .zip(&applies)
+            .filter(|(q, a)| **a && self.is_asked(&q.id))
+            .count()
+    }
+
+    fn is_asked(&self, id: &str) -> bool {
+        self.answers
+            .record(id)
+            .is_some_and(|r| r.asked_msp.is_some() && r.answer == Some(Answer::Unknown))
+    }
+
+    fn walk(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        sink: &mut dyn AnswerSink,
+    ) -> Result<Outcome, InterviewError> {
         for (field, prompt) in [
             (
                 Field::Organization,
@@ -125,10 +162,44 @@ impl<'b> Interview<'b> {
             (Field::AssessedBy, "Your name (who is answering)"),
         ] {
             if self.field(field).is_none() {
-                match prompter.text(prompt, None)? {
-                    Some(value) if !value.trim().is_empty() => {
-                        *self.field_mut(field) = Some(value.trim().to_string());
+                // Esc leaves the name blank (it can be written in the file later); it never
+                // stops the interview.
+                if let Some(value) = prompter.text(prompt, None)? {
+                    // A name is one line, even when pasted from several.
+                    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !value.is_empty() {
+                        *self.field_mut(field) = Some(value);
                         sink.save(&self.answers)?;
+                    }
+                }
+            }
+        }
+
+        let resumed = self.answers.answers.iter().any(|r| r.answer.is_some());
+        // Sending the MSP's questions to the MSP: asked once; a file that already has some
+        // keeps the choice.
+        self.send_to_msp = self.answers.answers.iter().any(|r| r.asked_msp.is_some());
+        if !self.send_to_msp {
+            let open = self.open_msp_questions();
+            if !open.is_empty() {
+                let (_, total) = self.progress();
+                let own = total.saturating_sub(open.len() + self.asked_msp());
+                let prompt = format!(
+                    "{} of the {total} questions are about what your MSP does, and only your MSP can answer them. \
+                     Send them to your MSP? They are then marked \"asked your MSP\" (scored as \"I don't know\" \
+                     until the MSP replies), and the interview ends by writing the letter to send.",
+                    open.len()
+                );
+                let options = vec![
+                    format!("Yes: send them to my MSP; I answer my {own} questions"),
+                    format!("No: I go through all {total} questions myself"),
+                ];
+                match prompter.choose(&prompt, &options, 0)? {
+                    Some(0) => {
+                        self.send_to_msp = true;
+                        if self.mark_msp_questions() {
+                            sink.save(&self.answers)?;
+                        }
                     }
                     Some(_) => {}
                     None => return Ok(Outcome::Cancelled),
@@ -136,10 +207,33 @@ impl<'b> Interview<'b> {
             }
         }
 
-        let mut history: Vec<usize> = Vec::new();
         let mut cursor = self.next_open(None);
-        // While revisiting after the review: the questions still to see, in order.
+        // While revisiting: the questions still to see, in order.
         let mut revisit: Option<Vec<usize>> = None;
+        // Where to carry on once the revisit list is done (after a resume, "skipped first").
+        let mut then: Option<usize> = None;
+        if resumed {
+            if let Some((stop, skipped)) = self.stopped_at() {
+                let q = &self.bank.questions[stop];
+                let options = vec![
+                    format!(
+                        "Continue where you stopped (question {}, {})",
+                        self.number(stop),
+                        q.id
+                    ),
+                    format!("The {} skipped question(s) first", skipped.len()),
+                ];
+                match prompter.choose("Where do you want to carry on?", &options, 0)? {
+                    Some(0) => cursor = Some(stop),
+                    Some(_) => {
+                        cursor = skipped.first().copied();
+                        revisit = Some(skipped);
+                        then = Some(stop);
+                    }
+                    None => return Ok(Outcome::Cancelled),
+                }
+            }
+        }
         let mut last_domain = None;
         loop {
             let Some(i) = cursor else {
@@ -149,17 +243,23 @@ impl<'b> Interview<'b> {
                     Review::Revisit(list) => {
                         cursor = list.first().copied();
                         revisit = Some(list);
-                        continue;
+                        then = None;
+                    }
+                    Review::GoTo(target) => {
+                        cursor = Some(target);
+                        revisit = None;
+                        then = None;
                     }
                 }
+                continue;
             };
             let q = &self.bank.questions[i];
             let domain = &self.bank.domains[q.domain];
             let intro = (last_domain != Some(q.domain) && !domain.description.is_empty())
                 .then_some(domain.description.as_str());
             last_domain = Some(q.domain);
-            let action =
-                prompter.question(&self.screen(q, &domain.title, intro, !history.is_empty()))?;
+            let can_go_back = self.previous(i).is_some();
+            let action = prompter.question(&self.screen(q, &domain.title, intro, can_go_back))?;
             match action {
                 Action::Answer(word) => {
                     let Some(answer) = q.parse_answer(&word) else {
@@ -167,20 +267,34 @@ impl<'b> Interview<'b> {
                         continue;
                     };
                     self.set_answer(i, answer);
+                    if self.send_to_msp {
+                        // Follow-ups this answer opens that only the MSP can answer.
+                        self.mark_msp_questions();
+                    }
                     sink.save(&self.answers)?;
-                    history.push(i);
-                    cursor = self.next(i, &mut revisit);
+                    cursor = self.next(i, &mut revisit, &mut then);
                 }
-                Action::Skip => {
-                    history.push(i);
-                    cursor = self.next(i, &mut revisit);
-                }
-                // Back retraces this session's steps; before them (after a resume) it walks the
-                // questions that apply, in order.
-                Action::Back => match history.pop().or_else(|| self.previous(i)) {
+                Action::Skip => cursor = self.next(i, &mut revisit, &mut then),
+                // The question before this one in the interview's order, also right after a
+                // resume or a jump.
+                Action::Back => match self.previous(i) {
                     Some(previous) => cursor = Some(previous),
                     None => prompter.notice("This is the first question.")?,
                 },
+                Action::Clear => {
+                    let record = self.record_mut(i);
+                    record.answer = None;
+                    record.asked_msp = None;
+                    sink.save(&self.answers)?;
+                    prompter.notice(&format!("The answer to {} is cleared.", q.id))?;
+                }
+                Action::GoTo => {
+                    if let Some(target) = self.go_to(prompter)? {
+                        cursor = Some(target);
+                        revisit = None;
+                        then = None;
+                    }
+                }
                 Action::Note => {
                     let current = self.answers.record(&q.id).and_then(|r| r.note.clone());
                     let prompt = format!("Note for {} (leave empty to remove it)", q.id);
@@ -195,6 +309,105 @@ impl<'b> Interview<'b> {
         }
     }
 
+    /// The questions that apply, have no answer, and only the MSP can answer.
+    fn open_msp_questions(&self) -> Vec<usize> {
+        let applies = self.applies();
+        (0..self.bank.questions.len())
+            .filter(|&i| {
+                applies[i]
+                    && self.unanswered(i)
+                    && self.bank.questions[i].answered_by == AnsweredBy::Msp
+            })
+            .collect()
+    }
+
+    /// Marks every open MSP-only question as asked today; true when any was.
+    fn mark_msp_questions(&mut self) -> bool {
+        let open = self.open_msp_questions();
+        for &i in &open {
+            let today = self.today;
+            let record = self.record_mut(i);
+            record.answer = Some(Answer::Unknown);
+            record.asked_msp = Some(today);
+        }
+        !open.is_empty()
+    }
+
+    /// After a resume: where the person stopped (the first open question after the last one
+    /// answered) and the open questions before it (skipped), when there are any.
+    fn stopped_at(&self) -> Option<(usize, Vec<usize>)> {
+        let applies = self.applies();
+        let last = (0..self.bank.questions.len())
+            .rev()
+            .find(|&i| applies[i] && !self.unanswered(i))?;
+        let stop = self.next_open(Some(last))?;
+        let skipped: Vec<usize> = (0..stop)
+            .filter(|&i| applies[i] && self.unanswered(i))
+            .collect();
+        (!skipped.is_empty()).then_some((stop, skipped))
+    }
+
+    /// 1-based position of question `i` among the questions that apply.
+    fn number(&self, i: usize) -> usize {
+        self.applies()[..i].iter().filter(|a| **a).count() + 1
+    }
+
+    /// "Go to...": a domain (its first open question, or its first question) or a question
+    /// by id. `None` when the person cancels or names nothing that applies.
+    fn go_to(&self, prompter: &mut dyn Prompter) -> Result<Option<usize>, InterviewError> {
+        let applies = self.applies();
+        let mut options = vec!["A question, by its id (like ACC-01)".to_string()];
+        let mut targets = Vec::new();
+        for d in &self.bank.domains {
+            let here: Vec<usize> = d
+                .questions
+                .iter()
+                .copied()
+                .filter(|&i| applies[i])
+                .collect();
+            let Some(&first) = here.first() else {
+                continue;
+            };
+            let open = here.iter().filter(|&&i| self.unanswered(i)).count();
+            options.push(format!(
+                "{} {} ({open} of {} open)",
+                d.id,
+                d.title,
+                here.len()
+            ));
+            targets.push(
+                here.into_iter()
+                    .find(|&i| self.unanswered(i))
+                    .unwrap_or(first),
+            );
+        }
+        let Some(k) = prompter.choose("Go to", &options, 0)? else {
+            return Ok(None);
+        };
+        if k > 0 {
+            return Ok(targets.get(k - 1).copied());
+        }
+        let Some(text) = prompter.text("Question id (like ACC-01)", None)? else {
+            return Ok(None);
+        };
+        let id = text.trim().to_uppercase();
+        match self.bank.position(&id) {
+            Some(i) if applies[i] => Ok(Some(i)),
+            Some(_) => {
+                prompter.notice(&format!(
+                    "{id} does not apply with your answers so far (it follows another answer)."
+                ))?;
+                Ok(None)
+            }
+            None => {
+                prompter.notice(&format!(
+                    "There is no question {id}; question ids look like ACC-01."
+                ))?;
+                Ok(None)
+            }
+        }
+    }
+
     fn screen<'s>(
         &'s self,
         q: &'s Question,
@@ -204,7 +417,7 @@ impl<'b> Interview<'b> {
     ) -> QuestionScreen<'s> {
         let applies = self.applies();
         let position = self.bank.position(&q.id).unwrap_or(0);
-        let number = applies[..position].iter().filter(|a| **a).count() + 1;
+        let number = self.number(position);
         let total = applies.iter().filter(|a| **a).count();
         let choices = q
             .allowed_answers()
@@ -226,6 +439,7 @@ impl<'b> Interview<'b> {
                 .and_then(|r| r.answer.as_ref())
                 .map(|a| a.id().to_string()),
             note: record.and_then(|r| r.note.as_deref()),
+            asked_msp: self.is_asked(&q.id),
             can_go_back,
         }
     }
@@ -236,25 +450,38 @@ impl<'b> Interview<'b> {
         (0..i).rev().find(|&j| applies[j])
     }
 
-    /// Where to go after question `i`: the next open question, or the next one to revisit.
-    fn next(&self, i: usize, revisit: &mut Option<Vec<usize>>) -> Option<usize> {
-        match revisit {
-            Some(list) => {
-                list.retain(|&j| j != i);
-                let applies = self.applies();
-                list.retain(|&j| applies[j]);
-                list.first().copied()
+    /// Where to go after question `i`: the next open question, or the next one to revisit;
+    /// when the revisit list is done, the first open question from `then` on.
+    fn next(
+        &self,
+        i: usize,
+        revisit: &mut Option<Vec<usize>>,
+        then: &mut Option<usize>,
+    ) -> Option<usize> {
+        if let Some(list) = revisit {
+            list.retain(|&j| j > i);
+            let applies = self.applies();
+            list.retain(|&j| applies[j]);
+            if let Some(&first) = list.first() {
+                return Some(first);
             }
-            None => self.next_open(Some(i)),
+            *revisit = None;
+            return match then.take() {
+                Some(stop) => self.next_open(stop.checked_sub(1)),
+                None => None,
+            };
         }
+        self.next_open(Some(i))
     }
 
+    /// The end of the walk: what is still open, on one screen (counts and ids, not the
+    /// questions), then revisit, go to, or finish.
     fn review(&mut self, prompter: &mut dyn Prompter) -> Result<Review, InterviewError> {
         let applies = self.applies();
         let mut unanswered = Vec::new();
         let mut unknown = Vec::new();
         for (i, q) in self.bank.questions.iter().enumerate() {
-            if !applies[i] {
+            if !applies[i] || self.is_asked(&q.id) {
                 continue;
             }
             match self.answers.answer(&q.id) {
@@ -263,6 +490,7 @@ impl<'b> Interview<'b> {
                 Some(_) => {}
             }
         }
+        let asked = self.asked_msp();
         if unanswered.is_empty() && unknown.is_empty() {
             return Ok(Review::Finish);
         }
@@ -272,12 +500,13 @@ impl<'b> Interview<'b> {
             (&unknown, "Answered \"I don't know\""),
         ] {
             if !list.is_empty() {
-                text.push_str(&format!("\n{title} ({}):\n", list.len()));
-                for &i in list.iter() {
-                    let q = &self.bank.questions[i];
-                    text.push_str(&format!("- {}  {}\n", q.id, q.text));
-                }
+                text.push_str(&format!("\n{title} ({}): {}\n", list.len(), self.ids(list)));
             }
+        }
+        if asked > 0 {
+            text.push_str(&format!(
+                "\nSent to your MSP: {asked} (the letter is written when you finish).\n"
+            ));
         }
         text.push_str("\n\"I don't know\" counts as a gap until someone checks; ask your MSP and come back any time.");
         prompter.message(&text)?;
@@ -286,17 +515,37 @@ impl<'b> Interview<'b> {
                 "Revisit these {} questions now",
                 unanswered.len() + unknown.len()
             ),
+            "Go to a question or domain...".to_string(),
             "Finish and show the report".to_string(),
         ];
-        Ok(match prompter.choose("What next?", &options, 1)? {
+        Ok(match prompter.choose("What next?", &options, 2)? {
             Some(0) => {
                 let mut list: Vec<usize> = unanswered.into_iter().chain(unknown).collect();
                 list.sort_unstable();
                 Review::Revisit(list)
             }
+            Some(1) => match self.go_to(prompter)? {
+                Some(target) => Review::GoTo(target),
+                None => Review::Revisit(Vec::new()),
+            },
             Some(_) => Review::Finish,
             None => Review::Cancel,
         })
+    }
+
+    /// Question ids for a short list: the first dozen, then how many more.
+    fn ids(&self, list: &[usize]) -> String {
+        const SHOWN: usize = 12;
+        let mut out = list
+            .iter()
+            .take(SHOWN)
+            .map(|&i| self.bank.questions[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if list.len() > SHOWN {
+            out.push_str(&format!(" and {} more", list.len() - SHOWN));
+        }
+        out
     }
 
     fn record_mut(&mut self, i: usize) -> &mut AnswerRecord {
@@ -310,6 +559,7 @@ impl<'b> Interview<'b> {
                     note: None,
                     evidence: None,
                     as_of: None,
+                    asked_msp: None,
                     pos: Default::default(),
                 });
                 self.answers.answers.len() - 1
@@ -355,6 +605,7 @@ enum Review {
     Finish,
     Cancel,
     Revisit(Vec<usize>),
+    GoTo(usize),
 }
 
 #[cfg(test)]

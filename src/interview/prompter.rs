@@ -14,8 +14,13 @@ pub enum Action {
     Note,
     /// Leaves the question unanswered for now and moves on.
     Skip,
-    /// Goes back to the previous question.
+    /// Goes back to the previous question in interview order (the question that applies
+    /// just before this one), whatever path led here.
     Back,
+    /// Clears the answer (back to blank, "not answered yet"); the note stays.
+    Clear,
+    /// Wants to jump to another question or domain ("Go to...").
+    GoTo,
     /// Saves and stops, from the menu ("Save and quit"): a normal exit.
     Quit,
     /// Stops with Esc (or Ctrl-C where the terminal reports it): answers are saved, and the
@@ -39,8 +44,11 @@ pub struct QuestionScreen<'a> {
     pub question: &'a Question,
     /// The answers to offer, as (answer id, words shown), in order; "I don't know" included.
     pub choices: Vec<(String, String)>,
-    /// The current answer id, if any (the prompter puts its cursor there).
+    /// The current answer id, if any: the prompter marks it and puts its cursor there. With
+    /// none, no answer is pre-selected (Enter alone must not record one).
     pub current: Option<String>,
+    /// Whether the question was sent to the MSP (its answer is "I don't know" until then).
+    pub asked_msp: bool,
     /// The current note, if any.
     pub note: Option<&'a str>,
     /// Whether there is a previous question to go back to.
@@ -48,12 +56,15 @@ pub struct QuestionScreen<'a> {
 }
 
 /// A way of asking a person. `Ok(None)` from the text and choice prompts means the person
-/// cancelled (Esc).
+/// cancelled (Esc): the edit or choice is dropped and the interview goes on. A prompter reports
+/// Ctrl-C as an error of kind [`io::ErrorKind::Interrupted`]: the interview then stops as with
+/// [`Action::Cancel`].
 pub trait Prompter {
     /// Shows a question and returns what the person did.
     fn question(&mut self, screen: &QuestionScreen<'_>) -> io::Result<Action>;
 
-    /// Asks for a line of text. `initial` is pre-filled.
+    /// Asks for text. `initial` is pre-filled. Pasted text arrives whole: a pasted multi-line
+    /// note comes back as one string, its line breaks kept.
     fn text(&mut self, prompt: &str, initial: Option<&str>) -> io::Result<Option<String>>;
 
     /// Offers a choice between `options`; returns the index chosen.

@@ -44,6 +44,7 @@ impl<'b> FileSink<'b> {
                 note: None,
                 evidence: None,
                 as_of: None,
+                asked_msp: None,
                 pos: Default::default(),
             }),
             None => {

@@ -163,11 +163,11 @@ fn skipped_questions_stay_unanswered_and_can_be_revisited_from_the_review() {
     );
     let review = &prompter.messages[0];
     assert!(
-        review.contains("Not answered yet (1):\n- ACC-03"),
+        review.contains("Not answered yet (1): ACC-03\n"),
         "{review}"
     );
     assert!(
-        review.contains("Answered \"I don't know\" (1):\n- BCK-01"),
+        review.contains("Answered \"I don't know\" (1): BCK-01\n"),
         "{review}"
     );
     assert_eq!(
@@ -183,7 +183,7 @@ fn finishing_from_the_review_leaves_gaps_as_they_are() {
         Act(Skip),
         Act(Skip),
         Act(Skip),
-        Choose(Some(1)),
+        Choose(Some(2)),
     ]);
     assert_eq!(outcome, Outcome::Finished);
     assert!(interview.answers().answers.is_empty());
@@ -223,18 +223,35 @@ fn back_on_the_first_question_says_so() {
 }
 
 #[test]
-fn resuming_starts_at_the_first_unanswered_question_and_keeps_answers() {
+fn resuming_offers_where_it_stopped_or_the_skipped_first_and_keeps_answers() {
     let bank: &'static Bank = Box::leak(Box::new(bank()));
     let text = "bank: small-test@2.0.0\norganization: Acme\nassessed_by: Pat\nassessed_on: 2026-10-01\nanswers:\n  ACC-01: yes\n  ACC-02:\n    answer: no\n    note: by hand\n  BCK-01: msp\n";
     let answers = answers::load(text.as_bytes(), "a.yaml", bank).expect("valid");
     let interview = Interview::new(bank, answers.clone(), today());
     assert_eq!(interview.progress(), (3, 6));
-    let (_, interview, prompter, _) = run_on(bank, answers.clone(), vec![answer("app"), Act(Quit)]);
-    assert!(prompter.prompts.is_empty(), "names are not asked again");
-    assert_eq!(prompter.questions_shown(), ["ACC-03", "BCK-02"]);
-    // Back works after a resume too: it walks back through the questions that apply.
-    let (_, _, prompter, _) = run_on(bank, answers, vec![Act(Back), Act(Back), Act(Quit)]);
-    assert_eq!(prompter.questions_shown(), ["ACC-03", "ACC-02", "ACC-01"]);
+    // ACC-03 was skipped; the person stopped at BCK-02 (after BCK-01, the last answer).
+    let (_, interview, prompter, _) = run_on(
+        bank,
+        answers.clone(),
+        vec![Choose(Some(1)), answer("app"), Act(Quit)],
+    );
+    assert_eq!(
+        prompter.prompts,
+        ["Where do you want to carry on?"],
+        "names are not asked again"
+    );
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-03", "BCK-02"],
+        "skipped first, then on"
+    );
+    // Where it stopped; Back works on that first screen: the question before, in order.
+    let (_, _, prompter, _) = run_on(
+        bank,
+        answers,
+        vec![Choose(Some(0)), Act(Back), Act(Back), Act(Quit)],
+    );
+    assert_eq!(prompter.questions_shown(), ["BCK-02", "BCK-01", "ACC-03"]);
     let record = interview.answers().record("ACC-02").expect("kept");
     assert_eq!(record.note.as_deref(), Some("by hand"));
     assert_eq!(
@@ -245,11 +262,224 @@ fn resuming_starts_at_the_first_unanswered_question_and_keeps_answers() {
 }
 
 #[test]
-fn cancelling_the_name_prompt_stops_without_saving() {
+fn esc_at_a_name_leaves_it_blank_and_goes_on() {
     let bank: &'static Bank = Box::leak(Box::new(bank()));
-    let (outcome, _, _, sink) = run_on(bank, new_answers(bank, "a.yaml"), vec![Text(None)]);
+    let (outcome, interview, prompter, sink) = run_on(
+        bank,
+        new_answers(bank, "a.yaml"),
+        vec![Text(None), Text(None), Act(Cancel)],
+    );
     assert_eq!(outcome, Outcome::Cancelled);
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01"],
+        "the interview went on"
+    );
     assert!(sink.saved.is_empty());
+    assert_eq!(interview.answers().organization, None);
+}
+
+#[test]
+fn a_pasted_multi_line_name_is_one_line() {
+    let bank: &'static Bank = Box::leak(Box::new(bank()));
+    let (_, interview, _, _) = run_on(
+        bank,
+        new_answers(bank, "a.yaml"),
+        vec![
+            Text(Some("Acme\n  Ltd ".into())),
+            Text(Some("Pat".into())),
+            Act(Quit),
+        ],
+    );
+    assert_eq!(
+        interview.answers().organization.as_deref(),
+        Some("Acme Ltd")
+    );
+}
+
+#[test]
+fn a_multi_line_note_is_one_note_with_its_lines() {
+    let (_, interview, _, _) = run(vec![
+        Act(Note),
+        Text(Some("first line\nsecond line".into())),
+        Act(Quit),
+    ]);
+    let note = interview
+        .answers()
+        .record("ACC-01")
+        .and_then(|r| r.note.clone());
+    assert_eq!(note.as_deref(), Some("first line\nsecond line"));
+    assert_eq!(answer_of(&interview, "ACC-01"), None, "no answer given");
+}
+
+#[test]
+fn ctrl_c_in_a_prompt_stops_like_esc() {
+    struct Interrupt;
+    impl Prompter for Interrupt {
+        fn question(&mut self, _: &QuestionScreen<'_>) -> std::io::Result<Action> {
+            Err(std::io::ErrorKind::Interrupted.into())
+        }
+        fn text(&mut self, _: &str, _: Option<&str>) -> std::io::Result<Option<String>> {
+            Ok(Some("x".into()))
+        }
+        fn choose(&mut self, _: &str, _: &[String], _: usize) -> std::io::Result<Option<usize>> {
+            Ok(None)
+        }
+        fn message(&mut self, _: &str) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let bank = bank();
+    let mut interview = Interview::new(&bank, new_answers(&bank, "a.yaml"), today());
+    let outcome = interview
+        .run(&mut Interrupt, &mut MemorySink::default())
+        .expect("not an error");
+    assert_eq!(outcome, Outcome::Cancelled);
+}
+
+#[test]
+fn an_answer_can_be_cleared_back_to_blank() {
+    let (_, interview, prompter, sink) = run(vec![
+        answer("no"), // ACC-01
+        Act(Back),    // back to ACC-01
+        Act(Clear),   // blank again
+        Act(Quit),
+    ]);
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "ACC-03", "ACC-01", "ACC-01"]
+    );
+    assert_eq!(answer_of(&interview, "ACC-01"), None);
+    assert_eq!(prompter.messages, ["The answer to ACC-01 is cleared."]);
+    assert_eq!(
+        sink.saved.last().and_then(|f| f.answer("ACC-01").cloned()),
+        None
+    );
+}
+
+#[test]
+fn the_screen_marks_the_current_answer_and_none_on_a_blank_question() {
+    struct Peek(Vec<Option<String>>);
+    impl Prompter for Peek {
+        fn question(&mut self, s: &QuestionScreen<'_>) -> std::io::Result<Action> {
+            self.0.push(s.current.clone());
+            Ok(match self.0.len() {
+                1 => Action::Answer("no".into()),
+                2 => Action::Back,
+                _ => Action::Quit,
+            })
+        }
+        fn text(&mut self, _: &str, _: Option<&str>) -> std::io::Result<Option<String>> {
+            Ok(Some("x".into()))
+        }
+        fn choose(&mut self, _: &str, _: &[String], _: usize) -> std::io::Result<Option<usize>> {
+            Ok(None)
+        }
+        fn message(&mut self, _: &str) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let bank = bank();
+    let mut peek = Peek(Vec::new());
+    let mut interview = Interview::new(&bank, new_answers(&bank, "a.yaml"), today());
+    interview
+        .run(&mut peek, &mut MemorySink::default())
+        .unwrap();
+    assert_eq!(peek.0, [None, None, Some("no".to_string())]);
+}
+
+#[test]
+fn go_to_jumps_to_a_question_id_or_a_domain() {
+    let (_, _, prompter, _) = run(vec![
+        Act(GoTo),
+        Choose(Some(0)),             // a question by id
+        Text(Some("bck-03".into())), // any case
+        Act(GoTo),
+        Choose(Some(1)), // the first domain: its first open question
+        Act(GoTo),
+        Choose(Some(0)),
+        Text(Some("ZZZ-01".into())), // no such question: stays
+        Act(Quit),
+    ]);
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "BCK-03", "ACC-01", "ACC-01"]
+    );
+    assert_eq!(
+        prompter.messages,
+        ["There is no question ZZZ-01; question ids look like ACC-01."]
+    );
+}
+
+#[test]
+fn back_is_the_previous_question_in_order_not_the_last_visited() {
+    let (_, _, prompter, _) = run(vec![
+        Act(GoTo),
+        Choose(Some(0)),
+        Text(Some("BCK-03".into())),
+        Act(Back), // BCK-01 (BCK-02 does not apply), not ACC-01 where the jump came from
+        Act(Quit),
+    ]);
+    assert_eq!(prompter.questions_shown(), ["ACC-01", "BCK-03", "BCK-01"]);
+}
+
+const MSP: &str = include_str!("../../tests/fixtures/banks/small-msp.yaml");
+
+#[test]
+fn questions_only_the_msp_can_answer_can_be_sent_to_the_msp() {
+    let bank: &'static Bank = Box::leak(Box::new(bank::load(MSP.as_bytes(), "m.yaml").unwrap()));
+    let (outcome, interview, prompter, sink) = run_on(
+        bank,
+        new_answers(bank, "a.yaml"),
+        names()
+            .into_iter()
+            .chain([
+                Choose(Some(0)), // send them to the MSP
+                answer("no"),    // ACC-01
+                answer("us"),    // BCK-01
+            ])
+            .collect(),
+    );
+    assert_eq!(outcome, Outcome::Finished);
+    assert!(
+        prompter.prompts[2].starts_with("2 of the 4 questions"),
+        "{:?}",
+        prompter.prompts
+    );
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01", "BCK-01"],
+        "ACC-03 and BCK-03 skipped"
+    );
+    for id in ["ACC-03", "BCK-03"] {
+        let r = interview.answers().record(id).expect("recorded");
+        assert_eq!(
+            (r.answer.as_ref(), r.asked_msp),
+            (Some(&crate::bank::Answer::Unknown), Some(today()))
+        );
+    }
+    assert_eq!(interview.asked_msp(), 2);
+    // Marked and saved before the first question.
+    assert!(sink.saved[2]
+        .record("BCK-03")
+        .is_some_and(|r| r.asked_msp.is_some()));
+    // No "I don't know" left to review: the asked questions are not open.
+    assert!(prompter.messages.is_empty(), "{:?}", prompter.messages);
+}
+
+#[test]
+fn declining_to_send_asks_every_question() {
+    let bank: &'static Bank = Box::leak(Box::new(bank::load(MSP.as_bytes(), "m.yaml").unwrap()));
+    let (_, interview, prompter, _) = run_on(
+        bank,
+        new_answers(bank, "a.yaml"),
+        names()
+            .into_iter()
+            .chain([Choose(Some(1)), answer("no"), Act(Quit)])
+            .collect(),
+    );
+    assert_eq!(prompter.questions_shown(), ["ACC-01", "ACC-03"]);
+    assert_eq!(interview.asked_msp(), 0);
 }
 
 #[test]

@@ -569,8 +569,9 @@ fn question_result(
         priority: q.priority,
         status,
         answer: answer.map(|a| a.id().to_string()),
-        answer_label: answer.map_or(String::new(), |a| q.answer_label(a).to_string()),
+        answer_label: answer.map_or(String::new(), |a| answer_label(q, a, record)),
         note: record.and_then(|r| r.note.clone()),
+        asked_msp: record.and_then(|r| r.asked_msp).map(|d| d.to_string()),
         line: record.map_or(0, |r| r.pos.line),
         column: record.map_or(0, |r| r.pos.column),
         references: q.references.clone(),
@@ -689,6 +690,17 @@ fn not_asked_note<'a>(
     )
 }
 
+/// The answer in words; an "I don't know" sent to the MSP says so (and when), so every
+/// report shows it as asked. Scoring does not look at this.
+fn answer_label(q: &Question, answer: &Answer, record: Option<&AnswerRecord>) -> String {
+    match record.and_then(|r| r.asked_msp) {
+        Some(day) if *answer == Answer::Unknown => {
+            format!("{} (asked your MSP on {day})", q.answer_label(answer))
+        }
+        _ => q.answer_label(answer).to_string(),
+    }
+}
+
 fn finding(
     bank: &Bank,
     q: &Question,
@@ -717,7 +729,7 @@ fn finding(
         weight: q.severity.weight(),
         lost: f64::from(q.severity.weight()) * gap.fraction(),
         answer: answer.id().to_string(),
-        answer_label: q.answer_label(answer).to_string(),
+        answer_label: answer_label(q, answer, record),
         unverified: *answer == Answer::Unknown || claim,
         claim,
         area: q.area.clone(),

@@ -29,6 +29,8 @@ pub(crate) mod pty {
     use super::*;
 
     pub(crate) const DOWN: &str = "\x1b[B";
+    /// From a menu with nothing selected, Up selects the last entry ("Save and quit").
+    pub(crate) const UP: &str = "\x1b[A";
     pub(crate) const ENTER: &str = "\r";
     pub(crate) const ESC: &str = "\x1b";
 
@@ -49,14 +51,50 @@ pub(crate) mod pty {
     /// The binary in a pseudo-terminal in `dir`: `--bank` then `args` (which name the bank file
     /// and the command).
     pub(crate) fn spawn_with(dir: &Path, args: &[&std::ffi::OsStr]) -> PtySession {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_msp-risk"));
+        let mut all: Vec<&std::ffi::OsStr> = vec!["--bank".as_ref()];
+        all.extend_from_slice(args);
+        spawn_sized(dir, &all, None)
+    }
+
+    /// The binary with `args` (after `--today`), on a terminal of `size` (rows, columns) when
+    /// given. The program is named `msp-risk`, as when installed, so its hints are the ones
+    /// people see.
+    pub(crate) fn spawn_sized(
+        dir: &Path,
+        args: &[&std::ffi::OsStr],
+        size: Option<(u16, u16)>,
+    ) -> PtySession {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = match size {
+            Some((rows, cols)) => {
+                let bin = Path::new(env!("CARGO_BIN_EXE_msp-risk"));
+                let path = format!(
+                    "{}:{}",
+                    bin.parent().expect("folder").display(),
+                    std::env::var("PATH").unwrap_or_default()
+                );
+                let mut sh = std::process::Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!(
+                        "stty rows {rows} cols {cols} && exec msp-risk \"$@\""
+                    ))
+                    .arg("sh")
+                    .env("PATH", path);
+                sh
+            }
+            None => {
+                let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_msp-risk"));
+                cmd.arg0("msp-risk");
+                cmd
+            }
+        };
         cmd.current_dir(dir)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
             .env_remove("COLUMNS")
-            .args(["--today", TODAY, "--bank"])
+            .args(["--today", TODAY])
             .args(args);
-        spawn_command(cmd, Some(15_000)).expect("spawn in a pty")
+        spawn_command(cmd, Some(30_000)).expect("spawn in a pty")
     }
 
     /// Waits for `text`, then sends keys (after a moment, so the prompt is reading).
@@ -113,12 +151,13 @@ pub(crate) mod pty {
     fn a_full_interview_writes_the_answers_and_prints_the_report() {
         let dir = tempfile::tempdir().unwrap();
         let mut p = start(dir.path());
-        at(&mut p, "Question 1 of 4 - Accounts", &[ENTER]); // ACC-01: Yes
-        at(&mut p, "Question 2 of 5", &[&down(2), ENTER]); // ACC-02 (follow-up): No
-        at(&mut p, "(ACC-03)", &[ENTER]); // security key
-        at(&mut p, "(BCK-01)", &[&down(1), ENTER]); // Our MSP
-        at(&mut p, "(BCK-02)", &[ENTER]); // contract says so: Yes
-        at(&mut p, "(BCK-03)", &[&down(4), ENTER]); // does not apply
+        // Nothing is selected at first: the first Down selects the first answer.
+        at(&mut p, "Question 1 of 4 - Accounts", &[&down(1), ENTER]); // ACC-01: Yes
+        at(&mut p, "Question 2 of 5", &[&down(3), ENTER]); // ACC-02 (follow-up): No
+        at(&mut p, "(ACC-03)", &[&down(1), ENTER]); // security key
+        at(&mut p, "(BCK-01)", &[&down(2), ENTER]); // Our MSP
+        at(&mut p, "(BCK-02)", &[&down(1), ENTER]); // contract says so: Yes
+        at(&mut p, "(BCK-03)", &[&down(5), ENTER]); // does not apply
         p.exp_string("MSP risk report: Small Co")
             .expect("the report");
         p.exp_string("Your answers are saved in a.yaml")
@@ -171,16 +210,16 @@ pub(crate) mod pty {
     fn quit_halfway_then_resume_where_it_stopped() {
         let dir = tempfile::tempdir().unwrap();
         let mut p = start(dir.path());
-        at(&mut p, "(ACC-01)", &[ENTER]); // Yes
-                                          // ACC-02: add a note (answers, then "Why", then "Add a note").
-        at(&mut p, "(ACC-02)", &[&down(5), ENTER]);
+        at(&mut p, "(ACC-01)", &[&down(1), ENTER]); // Yes
+                                                    // ACC-02: add a note (answers, then "Why", then "Add a note").
+        at(&mut p, "(ACC-02)", &[&down(6), ENTER]);
         at(
             &mut p,
             "Note for ACC-02",
             &["ask Bob: he has the list", ENTER],
         );
         // Back on ACC-02 with the note shown: "Save and quit" is the last entry.
-        at(&mut p, "Your note: ask Bob", &[&down(8), ENTER]);
+        at(&mut p, "Your note: ask Bob", &[UP, ENTER]);
         p.exp_string("interview --answers a.yaml")
             .expect("resume hint");
         p.exp_eof().expect("ends");
@@ -201,7 +240,7 @@ pub(crate) mod pty {
         );
         // No name questions: straight to the first unanswered question.
         at(&mut p, "Question 2 of 5 - Accounts", &[]);
-        at(&mut p, "(ACC-02)", &[&down(2), ENTER]); // No
+        at(&mut p, "(ACC-02)", &[&down(3), ENTER]); // No
         at(&mut p, "(ACC-03)", &[ESC]);
         p.exp_string("Stopped.").expect("stop message");
         p.exp_eof().expect("ends");
@@ -220,7 +259,7 @@ pub(crate) mod pty {
     fn ctrl_c_restores_the_cursor_saves_and_exits_130() {
         let dir = tempfile::tempdir().unwrap();
         let mut p = start(dir.path());
-        at(&mut p, "(ACC-01)", &[&down(2), ENTER]); // No
+        at(&mut p, "(ACC-01)", &[&down(3), ENTER]); // No
         at(&mut p, "(ACC-03)", &[]);
         std::thread::sleep(Duration::from_millis(150));
         p.send_control('c').expect("ctrl-c");
@@ -249,10 +288,10 @@ pub(crate) mod pty {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("a.yaml");
             let mut p = start(dir.path());
-            at(&mut p, "(ACC-01)", &[&down(1), ENTER]); // Partly
+            at(&mut p, "(ACC-01)", &[&down(2), ENTER]); // Partly
             at(&mut p, "(ACC-02)", &[]); // ACC-01 was saved before this screen
             std::thread::sleep(Duration::from_millis(150));
-            p.send(&down(3)).unwrap();
+            p.send(&down(4)).unwrap();
             p.send(ENTER).unwrap(); // I don't know
             p.flush().unwrap();
             std::thread::sleep(Duration::from_millis(delay_ms));
@@ -278,13 +317,13 @@ pub(crate) mod pty {
     }
 
     #[test]
-    fn esc_cancels_a_note_and_stops_at_a_name() {
+    fn esc_cancels_a_note_or_a_name_and_the_interview_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let mut p = start(dir.path());
         // A note started and cancelled with Esc: back on the question, nothing saved.
-        at(&mut p, "(ACC-01)", &[&down(5), ENTER]);
+        at(&mut p, "(ACC-01)", &[&down(6), ENTER]);
         at(&mut p, "Note for ACC-01", &["half a thought", ESC]);
-        at(&mut p, "(ACC-01)", &[ENTER]); // Yes
+        at(&mut p, "(ACC-01)", &[&down(1), ENTER]); // Yes
         at(&mut p, "(ACC-02)", &[ESC]);
         p.exp_eof().unwrap();
         assert_eq!(exit_code(&p), 130);
@@ -292,15 +331,21 @@ pub(crate) mod pty {
         assert_eq!(file.record("ACC-01").and_then(|r| r.note.clone()), None);
         assert_eq!(answer(&file, "ACC-01").as_deref(), Some("yes"));
 
-        // Esc at the first name stops the interview before anything is answered.
+        // Esc at a name, whose hint says "Esc cancels this edit", leaves it blank and goes on.
         let other = tempfile::tempdir().unwrap();
         let mut p = spawn(other.path(), "a.yaml");
         at(&mut p, "Press Enter to continue", &[ENTER]);
-        at(&mut p, "Name of the organisation", &["Acme", ESC]);
+        at(&mut p, "Esc cancels this edit", &["Acme", ESC]);
+        at(&mut p, "Your name", &["Sam", ENTER]);
+        at(&mut p, "(ACC-01)", &[ESC]);
         p.exp_string("Stopped.").unwrap();
         p.exp_eof().unwrap();
         assert_eq!(exit_code(&p), 130);
-        assert_eq!(load(&other.path().join("a.yaml")).organization, None);
+        let file = load(&other.path().join("a.yaml"));
+        assert_eq!(
+            (file.organization, file.assessed_by.as_deref()),
+            (None, Some("Sam"))
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rexpect::process::Signal;
 
-use crate::interview::pty::{at, down, exit_code, spawn, spawn_with, start, ENTER, ESC};
+use crate::interview::pty::{at, down, exit_code, spawn, spawn_with, start, ENTER, ESC, UP};
 use crate::repo;
 
 /// A file the interview cannot edit line by line: resuming it asks to keep a copy.
@@ -200,6 +200,7 @@ fn every_way_out_leaves_only_the_answers_file() {
         "SIGTERM",
         "save and quit",
         "stop at the copy",
+        "finish",
     ] {
         let dir = tempfile::tempdir().unwrap();
         let mut p = if way == "stop at the copy" {
@@ -217,7 +218,16 @@ fn every_way_out_leaves_only_the_answers_file() {
             "Esc" => p.send(ESC).map(drop).unwrap(),
             "Ctrl-C" => p.send_control('c').unwrap(),
             "SIGTERM" => p.process_mut().signal(Signal::SIGTERM).unwrap(),
-            "save and quit" => p.send(&format!("{}{ENTER}", down(7))).map(drop).unwrap(),
+            "save and quit" => p.send(&format!("{UP}{ENTER}")).map(drop).unwrap(),
+            "finish" => {
+                // Every question answered "does not apply" or its first answer, then the report.
+                p.send(&format!("{}{ENTER}", down(3))).unwrap(); // ACC-01: No
+                p.flush().unwrap();
+                at(&mut p, "(ACC-03)", &[&down(1), ENTER]);
+                at(&mut p, "(BCK-01)", &[&down(1), ENTER]); // Us
+                at(&mut p, "(BCK-03)", &[&down(1), ENTER]);
+                p.exp_string("Your answers are saved in").unwrap();
+            }
             _ => {}
         }
         p.flush().unwrap();

@@ -36,6 +36,7 @@ fn set(file: &mut AnswersFile, id: &str, answer: Option<Answer>) {
         note: None,
         evidence: None,
         as_of: None,
+        asked_msp: None,
         pos: Default::default(),
     });
 }

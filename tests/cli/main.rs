@@ -16,6 +16,7 @@ mod formats;
 mod help;
 mod interview;
 mod interview_safety;
+mod interview_screens;
 mod judgement;
 mod migration;
 mod print;

@@ -113,6 +113,7 @@ fn complete_answers_file() -> impl Strategy<Value = AnswersFile> {
                 note: None,
                 evidence: None,
                 as_of: None,
+                asked_msp: None,
                 pos: Default::default(),
             });
         }
@@ -167,6 +168,7 @@ fn answers_file_of(
                     note: note.filter(|n| !n.trim().is_empty()),
                     evidence: None,
                     as_of: None,
+                    asked_msp: None,
                     pos: Default::default(),
                 });
             }
@@ -219,7 +221,7 @@ proptest! {
                     .find(|a| q.gap(a) == Some(msp_risk::bank::Gap::None));
                 better.answers.retain(|r| r.question != q.id);
                 better.answers.push(AnswerRecord {
-                    question: q.id.clone(), answer: best, note: None, evidence: None, as_of: None, pos: Default::default(),
+                    question: q.id.clone(), answer: best, note: None, evidence: None, as_of: None, asked_msp: None, pos: Default::default(),
                 });
             }
         }
@@ -244,7 +246,7 @@ proptest! {
         unknown.answers.retain(|r| r.question != q.id);
         let mut blank = unknown.clone();
         unknown.answers.push(AnswerRecord {
-            question: q.id.clone(), answer: Some(Answer::Unknown), note: None, evidence: None, as_of: None, pos: Default::default(),
+            question: q.id.clone(), answer: Some(Answer::Unknown), note: None, evidence: None, as_of: None, asked_msp: None, pos: Default::default(),
         });
         blank.answers.retain(|r| r.question != q.id);
         let u = msp_risk::score(b, &unknown, today());

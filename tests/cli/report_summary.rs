@@ -436,12 +436,13 @@ fn interview_detailed_prints_the_full_report_then_the_closing_text() {
     at(&mut p, "Press Enter to continue", &[ENTER]);
     at(&mut p, "Name of the organisation", &["Small Co", ENTER]);
     at(&mut p, "Your name", &["Sam", ENTER]);
-    at(&mut p, "Question 1 of 4 - Accounts", &[ENTER]);
-    at(&mut p, "Question 2 of 5", &[&down(2), ENTER]);
-    at(&mut p, "(ACC-03)", &[ENTER]);
-    at(&mut p, "(BCK-01)", &[&down(1), ENTER]);
-    at(&mut p, "(BCK-02)", &[ENTER]);
-    at(&mut p, "(BCK-03)", &[&down(4), ENTER]);
+    // Nothing is pre-selected: the first Down picks the first answer.
+    at(&mut p, "Question 1 of 4 - Accounts", &[&down(1), ENTER]);
+    at(&mut p, "Question 2 of 5", &[&down(3), ENTER]);
+    at(&mut p, "(ACC-03)", &[&down(1), ENTER]);
+    at(&mut p, "(BCK-01)", &[&down(2), ENTER]);
+    at(&mut p, "(BCK-02)", &[&down(1), ENTER]);
+    at(&mut p, "(BCK-03)", &[&down(5), ENTER]);
     p.exp_string("Findings, most urgent first")
         .expect("the full report");
     p.exp_string("Start with:").expect("the closing text");

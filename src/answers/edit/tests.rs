@@ -21,6 +21,7 @@ fn record(id: &str, answer: Option<Answer>) -> AnswerRecord {
         note: None,
         evidence: None,
         as_of: None,
+        asked_msp: None,
         pos: Default::default(),
     }
 }
@@ -227,4 +228,27 @@ fn an_empty_entry_is_the_same_as_no_entry() {
         update_text(text, "a.yaml", &bank, &target).as_deref(),
         Some(text)
     );
+}
+
+#[test]
+fn asked_msp_is_written_in_the_long_form_and_read_back() {
+    let bank = bank();
+    let mut target = model(COMMENTED, &bank);
+    let mut asked = record("BCK-01", Some(Answer::Unknown));
+    asked.asked_msp = parse_date("2026-11-23");
+    set(&mut target, asked);
+    let text = update_text(COMMENTED, "a.yaml", &bank, &target).expect("edited in place");
+    assert!(
+        text.contains("  BCK-01:\n    answer: unknown\n    asked_msp: 2026-11-23\n"),
+        "{text}"
+    );
+    assert!(text.contains("# Backups"), "comments kept: {text}");
+    let back = model(&text, &bank);
+    let r = back.record("BCK-01").expect("BCK-01");
+    assert_eq!(
+        (r.answer.as_ref(), r.asked_msp),
+        (Some(&Answer::Unknown), parse_date("2026-11-23"))
+    );
+    let whole = crate::answers::to_yaml(&target, &bank);
+    assert!(whole.contains("    asked_msp: 2026-11-23\n"), "{whole}");
 }

@@ -35,8 +35,10 @@ fn stop_now(hint: &str) -> ! {
             std::thread::park();
         }
     }
-    let _ = console::Term::stderr().show_cursor();
-    eprintln!("\n\nStopped. {hint}");
+    let term = console::Term::stderr();
+    let _ = term.show_cursor();
+    let width = usize::from(term.size().1).clamp(30, 100);
+    eprintln!("\n\n{}", fit(&format!("Stopped. {hint}"), width));
     std::process::exit(130);
 }
 
@@ -75,7 +77,7 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     }
 
     let resume_hint = format!(
-        "Your answers are saved in {shown}.\nTo carry on later, run: {} interview --answers {shown}",
+        "Your answers are saved in {shown}.\nTo carry on later, run:\n  {} interview --answers {shown}",
         program_name()
     );
     let hint = resume_hint.clone();
@@ -190,6 +192,34 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
         Err(e) => return Err(e.into()),
     };
     let _ = console::Term::stderr().show_cursor();
+    let width = prompter.width();
+    let program = program_name();
+    // The interview ends by writing the letter when questions were sent to the MSP.
+    let letter = match outcome {
+        Outcome::Finished | Outcome::Quit if engine.asked_msp() > 0 => {
+            let report = msp_risk::score(&bank, engine.answers(), today);
+            let text = msp_risk::ask_msp::letter(&bank, &report, None);
+            let written = {
+                let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+                fsio::write_letter(path, text.as_bytes())
+            };
+            match written {
+                Ok(file) => Some(Ok(terminal_line(&file.display().to_string()).into_owned())),
+                Err(e) => Some(Err(terminal_line(&e.to_string()).into_owned())),
+            }
+        }
+        _ => None,
+    };
+    let letter_lines = match &letter {
+        Some(Ok(file)) => format!(
+            "Questions for your MSP ({} of them): the letter to send is in {file}.\n",
+            engine.asked_msp()
+        ),
+        Some(Err(e)) => format!(
+            "The letter to your MSP could not be written ({e}); make it with:\n  {program} ask-msp {shown} --output questions.md\n"
+        ),
+        None => String::new(),
+    };
     match outcome {
         Outcome::Finished => {
             let report = msp_risk::score(&bank, engine.answers(), today);
@@ -207,14 +237,41 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
             let options = settings::table_options(cli, false, false);
             let closing = TableRenderer::new(options).closing(&report, &program_name(), &shown);
             print!("{closing}");
+            if !letter_lines.is_empty() {
+                println!("{}", fit(&letter_lines, width));
+            }
             Ok(Exit::Success)
         }
         Outcome::Quit => {
-            eprintln!("\n{resume_hint}");
+            eprintln!("\n{}", fit(&format!("{letter_lines}{resume_hint}"), width));
             Ok(Exit::Success)
         }
         Outcome::Cancelled => stop_now(&resume_hint),
     }
+}
+
+/// Text wrapped to `width` at word boundaries; lines starting with spaces (commands, list
+/// items) keep their indent on every line they wrap to.
+fn fit(text: &str, width: usize) -> String {
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+        let hang = if line.trim_start().starts_with("- ")
+            || line.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
+            format!("{indent}   ")
+        } else {
+            indent.clone()
+        };
+        let room = width.saturating_sub(hang.len() + 1).max(20);
+        for (n, part) in msp_risk::sanitize::wrap(line.trim_start(), room)
+            .into_iter()
+            .enumerate()
+        {
+            out.push(format!("{}{part}", if n == 0 { &indent } else { &hang }));
+        }
+    }
+    out.join("\n")
 }
 
 /// How to run this program again: `msp-risk` when run by name (installed), otherwise the path
@@ -236,13 +293,13 @@ fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> St
     let follow_ups = bank.questions.iter().filter(|q| q.is_follow_up()).count();
     let mut text = format!(
         "{}\n\n\
-         This interview asks about how your business relies on its managed service provider (MSP): who owns \
-         the risk, what your contract says, what the MSP really does, and how ready you are if something \
-         goes wrong. The questions come from CISA's guidance for MSP customers, in plain words.\n\n\
-         - One question at a time. \"Why does this matter?\" is always one step away.\n\
-         - \"I don't know\" is always a fine answer: it marks something to check with your MSP.\n\
-         - You can add a note, skip a question, go back, or stop at any time.\n\
-         - Every answer is saved the moment you give it, in {file}.\n\n",
+         This interview asks how your business relies on its managed service provider (MSP): who \
+         owns the risk, what the contract says, what the MSP does, and how ready you are. The \
+         questions follow CISA's guidance for MSP customers.\n\n\
+         - One question at a time; \"Why does this matter?\" explains it.\n\
+         - \"I don't know\" is a fine answer: it marks something to check.\n\
+         - Skip, go back, add a note, or stop at any time.\n\
+         - Every answer is saved at once, in {file}.\n\n",
         terminal_line(&bank.title)
     );
     if resumed && left == 0 {
