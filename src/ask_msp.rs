@@ -16,8 +16,8 @@ enum Reason {
     MspOwns { shared: bool },
 }
 
-/// The letter for `report`, with questions worded from `bank`. `msp` names the MSP.
-pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
+/// The questions the letter asks, with why each is in it, in report order.
+fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
     let mut items: Vec<(&Question, Reason)> = Vec::new();
     for r in &report.questions {
         if matches!(r.status, QuestionStatus::NotAsked) {
@@ -51,7 +51,17 @@ pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
             _ => {}
         }
     }
+    items
+}
 
+/// How many questions the letter for `report` asks (the same count wherever it is shown).
+pub fn question_count(bank: &Bank, report: &Report) -> usize {
+    items(bank, report).len()
+}
+
+/// The letter for `report`, with questions worded from `bank`. `msp` names the MSP.
+pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
+    let items = items(bank, report);
     let org = report.organization.as_deref().unwrap_or("our organisation");
     let msp_name = msp
         .map(md)

@@ -55,6 +55,9 @@ pub struct Interview<'b> {
     today: NaiveDate,
     /// The owner chose to send the questions only the MSP can answer to the MSP.
     send_to_msp: bool,
+    /// How many questions this session marked as sent to the MSP: a letter is due only when
+    /// this session added some, so a resume does not write another, different one.
+    marked_now: usize,
 }
 
 /// A blank answers file for `bank`, to start a new interview.
@@ -80,6 +83,7 @@ impl<'b> Interview<'b> {
             answers,
             today,
             send_to_msp: false,
+            marked_now: 0,
         }
     }
 
@@ -310,20 +314,28 @@ impl<'b> Interview<'b> {
     }
 
     /// The questions that apply, have no answer, and only the MSP can answer.
+    /// The open questions to send to the MSP. A question that allows "does not apply" stays
+    /// with the owner: whether a law or a service applies to her business (HIPAA, card
+    /// payments, Microsoft 365) is hers to say, not a question for the MSP.
     fn open_msp_questions(&self) -> Vec<usize> {
         let applies = self.applies();
         (0..self.bank.questions.len())
             .filter(|&i| {
-                applies[i]
-                    && self.unanswered(i)
-                    && self.bank.questions[i].answered_by == AnsweredBy::Msp
+                let q = &self.bank.questions[i];
+                applies[i] && self.unanswered(i) && q.answered_by == AnsweredBy::Msp && !q.allow_na
             })
             .collect()
+    }
+
+    /// How many questions this session sent to the MSP.
+    pub fn marked_now(&self) -> usize {
+        self.marked_now
     }
 
     /// Marks every open MSP-only question as asked today; true when any was.
     fn mark_msp_questions(&mut self) -> bool {
         let open = self.open_msp_questions();
+        self.marked_now += open.len();
         for &i in &open {
             let today = self.today;
             let record = self.record_mut(i);
@@ -337,9 +349,11 @@ impl<'b> Interview<'b> {
     /// answered) and the open questions before it (skipped), when there are any.
     fn stopped_at(&self) -> Option<(usize, Vec<usize>)> {
         let applies = self.applies();
-        let last = (0..self.bank.questions.len())
-            .rev()
-            .find(|&i| applies[i] && !self.unanswered(i))?;
+        // Questions sent to the MSP are marked all at once: they say nothing of where the
+        // owner stopped.
+        let last = (0..self.bank.questions.len()).rev().find(|&i| {
+            applies[i] && !self.unanswered(i) && !self.is_asked(&self.bank.questions[i].id)
+        })?;
         let stop = self.next_open(Some(last))?;
         let skipped: Vec<usize> = (0..stop)
             .filter(|&i| applies[i] && self.unanswered(i))

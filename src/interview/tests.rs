@@ -548,3 +548,30 @@ fn the_screen_offers_the_question_s_answers_with_plain_labels() {
         ]
     );
 }
+
+#[test]
+fn a_resume_after_sending_questions_to_the_msp_still_offers_where_it_stopped() {
+    // The owner sent the MSP's questions (marked in one go, some late in the bank), skipped
+    // ACC-01 and stopped at BCK-02 after answering BCK-01: the bulk-marked BCK-03 says nothing of
+    // where she stopped, so resume still offers "where you stopped" and "skipped first".
+    let bank: &'static Bank = Box::leak(Box::new(bank::load(MSP.as_bytes(), "m.yaml").unwrap()));
+    let text = "bank: small-test@2.0.0\norganization: Acme\nassessed_by: Pat\nassessed_on: 2026-10-01\nanswers:\n  ACC-03:\n    answer: unknown\n    asked_msp: 2026-10-01\n  BCK-01: msp\n  BCK-03:\n    answer: unknown\n    asked_msp: 2026-10-01\n";
+    let answers = answers::load(text.as_bytes(), "a.yaml", bank).expect("valid");
+    let (_, interview, prompter, _) = run_on(bank, answers, vec![Choose(Some(1)), Act(Quit)]);
+    assert_eq!(
+        prompter.prompts,
+        ["Where do you want to carry on?"],
+        "{:?}",
+        prompter.prompts
+    );
+    assert_eq!(
+        prompter.questions_shown(),
+        ["ACC-01"],
+        "the skipped one first"
+    );
+    assert_eq!(
+        interview.marked_now(),
+        0,
+        "nothing new sent: no second letter"
+    );
+}

@@ -27,7 +27,7 @@ pub use junit::JunitRenderer;
 pub use markdown::MarkdownRenderer;
 pub use oscal::OscalRenderer;
 pub use sarif::SarifRenderer;
-pub use table::{TableOptions, TableRenderer};
+pub use table::{LetterNote, TableOptions, TableRenderer};
 
 use std::fmt::Write;
 
@@ -230,6 +230,14 @@ pub(crate) fn answers_text(report: &Report) -> String {
         }
     }
     s.push_str(&format!(", {} \"I don't know\"", c.unknown));
+    let asked = report
+        .questions
+        .iter()
+        .filter(|q| q.asked_msp.is_some() && q.answer.as_deref() == Some(crate::bank::UNKNOWN))
+        .count();
+    if asked > 0 {
+        s.push_str(&format!(" ({asked} of them sent to your MSP)"));
+    }
     s
 }
 
@@ -595,4 +603,27 @@ pub(crate) fn ask_msp_command_parts(file: &str) -> [&str; 3] {
 /// The same command on one line: `msp-risk ask-msp answers.yaml --output questions.md`.
 pub(crate) fn ask_msp_command(file: &str) -> String {
     ask_msp_command_parts(file).join(" ")
+}
+
+/// Said under the headline when answers are waiting for the MSP: a low score then means
+/// mostly "not answered yet", and the owner should read it so, not as a verdict. `None` when
+/// no question was sent to the MSP or all have been answered.
+pub fn waiting_on_msp(report: &Report) -> Option<String> {
+    let waiting: Vec<&str> = report
+        .questions
+        .iter()
+        .filter(|q| q.answer.as_deref() == Some(crate::bank::UNKNOWN))
+        .filter_map(|q| q.asked_msp.as_deref())
+        .collect();
+    let first = waiting.iter().min()?;
+    Some(format!(
+        "{} {} waiting for your MSP (sent on {first}): until it replies, each counts as a gap, \
+         so the score is low partly because it has not answered yet.",
+        waiting.len(),
+        if waiting.len() == 1 {
+            "answer is"
+        } else {
+            "answers are"
+        }
+    ))
 }

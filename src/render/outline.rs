@@ -138,7 +138,11 @@ pub(crate) struct Summary {
 fn summary(r: &Report) -> Summary {
     Summary {
         headline: super::headline(r),
-        explanation: super::score_explanation(r),
+        // Answers waiting for the MSP come first: they are why a new report scores low.
+        explanation: match (super::waiting_on_msp(r), super::score_explanation(r)) {
+            (Some(w), Some(e)) => Some(format!("{w} {e}")),
+            (w, e) => w.or(e),
+        },
         rating: super::rating_text(r),
         tier: super::tier_text(r),
         tier_note: "msp-risk's rule of thumb, not an official rating",

@@ -642,6 +642,9 @@ impl TableRenderer {
         for line in wrap(&super::headline(r), self.options.width) {
             let _ = writeln!(out, "{}", self.bold(&line));
         }
+        if let Some(waiting) = super::waiting_on_msp(r) {
+            self.hanging(out, "", "  ", &waiting);
+        }
         self.hanging(out, "", "  ", &format!("MSP tier: {}", super::tier_text(r)));
     }
 
@@ -699,33 +702,38 @@ impl TableRenderer {
     /// first (with the command), the first actions with who acts, and where the answers and
     /// the reports are. `program` is how to run this program again; `file` the answers file
     /// as shown.
-    pub fn closing(&self, r: &Report, program: &str, file: &str) -> String {
+    pub fn closing(
+        &self,
+        r: &Report,
+        program: &str,
+        file: &str,
+        letter: &LetterNote<'_>,
+    ) -> String {
         let mut out = String::from("\n");
         self.write_title(&mut out, r);
         out.push('\n');
         let typed = super::typable_file(&r.file);
-        if !r.verify.is_empty() {
-            let n = r.verify.len();
-            self.heading(
-                &mut out,
-                &format!(
-                    "First, send your MSP {}, as a letter:",
-                    if n == 1 {
-                        "its question".to_string()
-                    } else {
-                        format!("its {n} questions")
-                    }
-                ),
-            );
-            let [_, file, output] = super::ask_msp_command_parts(&r.file);
-            let ask = format!("{program} ask-msp");
-            self.command(&mut out, "  ", "    ", &[&ask, file, output]);
+        let questions = letter.questions();
+        if questions > 0 {
+            // No count here: the letter also asks the MSP to confirm the areas it owns, so
+            // its count differs from the report's questions to verify; the letter says both.
+            self.heading(&mut out, "First, send your MSP its questions, as a letter:");
+            match letter {
+                LetterNote::Written { path, .. } => {
+                    self.paragraph(&mut out, "  ", &format!("it is written, in {path}"));
+                }
+                LetterNote::Command { .. } => {
+                    let [_, file, output] = super::ask_msp_command_parts(&r.file);
+                    let ask = format!("{program} ask-msp");
+                    self.command(&mut out, "  ", "    ", &[&ask, file, output]);
+                }
+            }
         }
         if r.plan.is_empty() {
             self.paragraph(&mut out, "", &super::empty_plan_text(r));
         } else {
             let more = r.plan.len().saturating_sub(CLOSING_ACTIONS);
-            let mut heading = if r.verify.is_empty() {
+            let mut heading = if questions == 0 {
                 "Start with".to_string()
             } else {
                 "Then start with".to_string()
@@ -873,5 +881,32 @@ impl Renderer for TableRenderer {
             }
         }
         Ok(out)
+    }
+}
+
+/// The letter to the MSP at the end of an interview: already written (where, and how many
+/// questions it asks), or to write with `ask-msp`. The count is the letter's own
+/// (`ask_msp::question_count`), so every place that shows it agrees.
+#[derive(Debug, Clone, Copy)]
+pub enum LetterNote<'a> {
+    /// The interview wrote the letter.
+    Written {
+        /// Where, as shown to the person.
+        path: &'a str,
+        /// How many questions it asks.
+        questions: usize,
+    },
+    /// The owner writes it with `msp-risk ask-msp`.
+    Command {
+        /// How many questions it would ask.
+        questions: usize,
+    },
+}
+
+impl LetterNote<'_> {
+    fn questions(&self) -> usize {
+        match self {
+            LetterNote::Written { questions, .. } | LetterNote::Command { questions } => *questions,
+        }
     }
 }

@@ -187,7 +187,13 @@ fn closing(file: &str, name: &str, width: usize) -> String {
         width,
         ..Default::default()
     };
-    msp_risk::render::TableRenderer::new(options).closing(&report, "msp-risk", name)
+    let questions = msp_risk::ask_msp::question_count(bank, &report);
+    msp_risk::render::TableRenderer::new(options).closing(
+        &report,
+        "msp-risk",
+        name,
+        &msp_risk::render::LetterNote::Command { questions },
+    )
 }
 
 #[test]
@@ -445,11 +451,34 @@ fn interview_detailed_prints_the_full_report_then_the_closing_text() {
     at(&mut p, "(BCK-03)", &[&down(5), ENTER]);
     p.exp_string("Findings, most urgent first")
         .expect("the full report");
-    p.exp_string("Start with:").expect("the closing text");
+    p.exp_string("tart with:").expect("the closing text");
     p.exp_string("    1. Ask for the list.")
         .expect("the first action");
     p.exp_string("Your answers are saved in a.yaml")
         .expect("where the answers are");
     p.exp_string("a.yaml --detailed").expect("the commands");
     p.exp_eof().expect("ends");
+}
+
+#[test]
+fn answers_waiting_for_the_msp_are_said_under_the_headline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.yaml");
+    std::fs::write(
+        &path,
+        "bank: cisa-msp-customer@2.0.0\nanswers:\n  GOV-01: yes\n  CAP-05:\n    answer: unknown\n    asked_msp: 2026-11-20\n  CAP-06:\n    answer: unknown\n    asked_msp: 2026-11-21\n",
+    )
+    .unwrap();
+    for format in ["table", "html", "markdown"] {
+        let out = crate::msp()
+            .args(["report", "--no-pager", "--format", format])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = crate::stdout_of(&out).replace('\n', " ");
+        assert!(
+            text.contains("2 answers are waiting for your MSP (sent on 2026-11-20)"),
+            "{format}: {text}"
+        );
+    }
 }

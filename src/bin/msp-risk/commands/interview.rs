@@ -10,7 +10,7 @@ use msp_risk::bank::Bank;
 use msp_risk::diagnostic::WriteError;
 use msp_risk::fsio::{self, Locked};
 use msp_risk::interview::{AnswerSink, FileSink, Interview, Outcome, Prompter};
-use msp_risk::render::{Renderer, TableRenderer};
+use msp_risk::render::{LetterNote, Renderer, TableRenderer};
 use msp_risk::sanitize::terminal_line;
 
 use crate::cli::{Cli, InterviewArgs};
@@ -194,11 +194,13 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     let _ = console::Term::stderr().show_cursor();
     let width = prompter.width();
     let program = program_name();
-    // The interview ends by writing the letter when questions were sent to the MSP.
+    // The interview ends by writing the letter when this session sent questions to the MSP
+    // (a resume that sends nothing new writes no second, different letter).
+    let final_report = msp_risk::score(&bank, engine.answers(), today);
+    let questions = msp_risk::ask_msp::question_count(&bank, &final_report);
     let letter = match outcome {
-        Outcome::Finished | Outcome::Quit if engine.asked_msp() > 0 => {
-            let report = msp_risk::score(&bank, engine.answers(), today);
-            let text = msp_risk::ask_msp::letter(&bank, &report, None);
+        Outcome::Finished | Outcome::Quit if engine.marked_now() > 0 => {
+            let text = msp_risk::ask_msp::letter(&bank, &final_report, None);
             let written = {
                 let _guard = SAVING.lock().unwrap_or_else(|e| e.into_inner());
                 fsio::write_letter(path, text.as_bytes())
@@ -211,14 +213,18 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
         _ => None,
     };
     let letter_lines = match &letter {
-        Some(Ok(file)) => format!(
-            "Questions for your MSP ({} of them): the letter to send is in {file}.\n",
-            engine.asked_msp()
-        ),
+        Some(Ok(file)) => format!("Your letter to the MSP is in {file}.\n"),
         Some(Err(e)) => format!(
             "The letter to your MSP could not be written ({e}); make it with:\n  {program} ask-msp {shown} --output questions.md\n"
         ),
         None => String::new(),
+    };
+    let note = match &letter {
+        Some(Ok(file)) => LetterNote::Written {
+            path: file,
+            questions,
+        },
+        _ => LetterNote::Command { questions },
     };
     match outcome {
         Outcome::Finished => {
@@ -235,9 +241,10 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
             // What matters most, where the eye lands: the score, the questions to send the
             // MSP first, the first actions and who takes them, and the commands for the rest.
             let options = settings::table_options(cli, false, false);
-            let closing = TableRenderer::new(options).closing(&report, &program_name(), &shown);
+            let closing =
+                TableRenderer::new(options).closing(&report, &program_name(), &shown, &note);
             print!("{closing}");
-            if !letter_lines.is_empty() {
+            if matches!(letter, Some(Err(_))) {
                 println!("{}", fit(&letter_lines, width));
             }
             Ok(Exit::Success)
