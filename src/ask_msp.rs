@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::bank::{Bank, Kind, Question};
+use crate::bank::{AnsweredBy, Bank, Kind, Question, WhoActs};
 use crate::report::{QuestionStatus, Report};
 use crate::sanitize::markdown as md;
 
@@ -39,8 +39,10 @@ fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
             bank.question(&c.question)
                 .is_some_and(|p| p.kind == Kind::Ownership)
         }) && matches!(parent_answer, Some("us" | "vendor"));
+        // The owner's own homework (her leader, her insurance) is not the MSP's to answer.
+        let hers = q.answered_by == AnsweredBy::Owner && q.who_acts == WhoActs::You;
         match r.answer.as_deref() {
-            Some("unknown") if owner_side => {}
+            Some("unknown") if owner_side || hers => {}
             Some("unknown") => items.push((q, Reason::Unknown)),
             Some(owner @ ("msp" | "shared")) if q.kind == Kind::Ownership => items.push((
                 q,

@@ -492,7 +492,7 @@ fn finding_card(o: &mut String, level: Severity, f: &FindingItem<'_>) {
             let _ = write!(
                 o,
                 r#"<p class="fix">{}.{}</p>"#,
-                h(&outline::ask_first(n)),
+                h(&outline::ask_first(n, f.id)),
                 cites(f)
             );
         }

@@ -259,7 +259,7 @@ fn finding(out: &mut String, f: &FindingItem<'_>) {
         md(f.answer)
     );
     if let Some(n) = f.question {
-        let _ = write!(head, ". {}", outline::ask_first(n));
+        let _ = write!(head, ". {}", outline::ask_first(n, f.id));
     }
     head.push('.');
     for n in &f.cites {

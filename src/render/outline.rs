@@ -296,9 +296,11 @@ pub(crate) struct FindingItem<'a> {
 pub(crate) const BRIEF_NOTE: &str = "In brief, a line each: what to do about each is in the \
      Markdown and CSV versions of this report.";
 
-/// What a printed page says of a finding that is one of the questions for the MSP.
-pub(crate) fn ask_first(question: usize) -> String {
-    format!("Ask your MSP first: question {question}")
+/// What a printed page says of a finding that is one of the questions for the MSP: its
+/// number in the list above and its reference, which the `ask-msp` letter shows too (the
+/// letter numbers its questions its own way, so the reference is what matches a reply).
+pub(crate) fn ask_first(question: usize, id: &str) -> String {
+    format!("Ask your MSP first: question {question} above, reference {id} in the letter")
 }
 
 /// The heading of a finding's answer.

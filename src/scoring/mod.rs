@@ -734,8 +734,12 @@ fn finding(
         claim,
         area: q.area.clone(),
         recommendation: q.recommendation.clone(),
-        // Checking an "I don't know" is a question for the MSP, whoever fixes the gap.
-        who_acts: if *answer == Answer::Unknown || claim {
+        // Checking an "I don't know" is a question for the MSP, whoever fixes the gap; except
+        // the owner's own homework (her leader, her insurance), which stays hers.
+        who_acts: if (*answer == Answer::Unknown || claim)
+            && !(q.answered_by == crate::bank::AnsweredBy::Owner
+                && q.who_acts == crate::bank::WhoActs::You)
+        {
             crate::bank::WhoActs::YouAskMsp
         } else {
             q.who_acts
