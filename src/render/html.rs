@@ -279,14 +279,18 @@ impl Renderer for HtmlRenderer {
                         o,
                         r#"<div class="cards">
 <div class="card"><div class="label">Score</div><div class="big" style="color:{color}">{score}<span class="muted" style="font-size:0.5em">/100</span></div>{range}</div>
-<div class="card"><div class="label">Rating</div><div class="big" style="color:{color}">{}</div></div>
+<div class="card"><div class="label">Rating</div><div class="big" style="color:{color}">{}</div><div class="muted small">{}</div></div>
 <div class="card"><div class="label">MSP capability tier</div><div class="mid">{}</div><div class="muted small">{}</div></div>
 <div class="card"><div class="label">Open findings by risk level</div>{}</div>
 </div>
 "#,
                         h(&s.rating),
+                        h(&super::rating_scale()),
                         h(&s.tier),
-                        h(s.tier_note),
+                        h(&match super::tier_hint(r) {
+                            Some(hint) => format!("{hint}; {}", s.tier_note),
+                            None => s.tier_note.to_string(),
+                        }),
                         bar_chart("Open findings by risk level", &levels, most, 62, 90),
                     );
                     let _ = write!(
@@ -321,6 +325,11 @@ impl Renderer for HtmlRenderer {
                             );
                         }
                         o.push_str("</tbody></table>");
+                        let _ = write!(
+                            o,
+                            r#"<p class="muted small">{}</p>"#,
+                            h(outline::WHO_ACTS_LEGEND)
+                        );
                     }
                     if page_one_open {
                         o.push_str("</section>\n");

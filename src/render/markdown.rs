@@ -103,6 +103,7 @@ impl Renderer for MarkdownRenderer {
                             ],
                         );
                     }
+                    let _ = writeln!(out, "\n{}", md(outline::WHO_ACTS_LEGEND));
                     out.push('\n');
                 }
                 Part::Questions(q) => {

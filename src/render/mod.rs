@@ -627,3 +627,38 @@ pub fn waiting_on_msp(report: &Report) -> Option<String> {
         }
     ))
 }
+
+/// The rating bands in words, from the one table of bands: "Strong 90+, Good 75+, Fair 60+,
+/// Weak 40+, Poor below 40". A printed page shows it beside the rating, so the word is read
+/// against its scale.
+pub fn rating_scale() -> String {
+    let bands = crate::report::RATING_BANDS;
+    let mut parts: Vec<String> = Vec::new();
+    for (i, (low, rating)) in bands.iter().enumerate() {
+        if *low == 0 {
+            let above = bands.get(i.wrapping_sub(1)).map_or(0, |b| b.0);
+            parts.push(format!("{} below {above}", rating.label()));
+        } else {
+            parts.push(format!("{} {low}+", rating.label()));
+        }
+    }
+    parts.join(", ")
+}
+
+/// What an undetermined MSP tier means, for a page that shows the tier without its reasons.
+pub(crate) fn tier_hint(report: &Report) -> Option<&'static str> {
+    (report.msp_tier.tier == crate::report::Tier::Undetermined).then_some(
+        "too few answers about the MSP's own security yet; it shows once the MSP replies",
+    )
+}
+
+#[cfg(test)]
+mod scale_tests {
+    #[test]
+    fn the_rating_scale_is_read_from_the_bands() {
+        assert_eq!(
+            super::rating_scale(),
+            "Strong 90+, Good 75+, Fair 60+, Weak 40+, Poor below 40"
+        );
+    }
+}

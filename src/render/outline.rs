@@ -183,8 +183,13 @@ pub(crate) struct PlanRow {
     pub gain: String,
 }
 
+/// What the "Who acts" words ask of the owner, said once under the plan.
+pub(crate) const WHO_ACTS_LEGEND: &str = "Who acts: \"You\" means you do it. \"Your MSP\" means \
+     the MSP does the work: ask for it by a date and check it is done. \"You: ask your MSP\" \
+     means you get something from the MSP: an answer, a document or a change to the contract.";
+
 /// The plan's column headings.
-pub(crate) const PLAN_COLUMNS: [&str; 5] = ["#", "Action", "Who acts", "Risk", "Score"];
+pub(crate) const PLAN_COLUMNS: [&str; 5] = ["#", "Action", "Who acts", "Risk", "Adds to score"];
 
 impl PlanRow {
     /// The line under the action: "Do today (CISA); closes ACC-01, SHR-05".

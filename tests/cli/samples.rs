@@ -119,3 +119,40 @@ fn an_owner_who_left_the_msp_questions_open_is_told_to_ask_first() {
     let letter = stdout_of(&out);
     assert!(letter.matches("### ").count() >= 60, "{letter}");
 }
+
+#[test]
+fn the_readme_check_example_is_the_real_output() {
+    // The README shows `check` over the samples, abridged with "...": every other line of
+    // it must be a line the tool prints today.
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme
+        .find("$ msp-risk check questionnaires/examples/*.yaml --fail-on high\n")
+        .expect("the example");
+    let block = &readme[start..];
+    let block = &block[block.find('\n').unwrap() + 1..block.find("```").unwrap()];
+    let mut args = vec![
+        "--width".to_string(),
+        "200".to_string(),
+        "check".to_string(),
+    ];
+    let mut files: Vec<String> = std::fs::read_dir(repo("questionnaires/examples"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "questionnaires/examples/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    files.sort();
+    args.extend(files);
+    args.extend(["--fail-on".to_string(), "high".to_string()]);
+    let out = msp().args(&args).current_dir(repo("")).output().unwrap();
+    let real = stdout_of(&out);
+    for line in block.lines().filter(|l| l.trim() != "...") {
+        assert!(
+            real.lines().any(|r| r == line),
+            "README line not in today's output: {line}\n---\n{real}"
+        );
+    }
+}

@@ -172,7 +172,8 @@ fn command() -> Option<String> {
     let pager = match named {
         Some(p) => p,
         None if std::env::var("TERM").is_ok_and(|t| t == "dumb") => return None,
-        None => "less -FRX".to_string(),
+        // less shows only ":" when it waits; say how to go on and how to leave.
+        None => "less -FRX '-Ps(Space: more, q: quit) '".to_string(),
     };
     let pager = pager.trim().to_string();
     (!pager.is_empty() && pager != "cat").then_some(pager)
