@@ -617,13 +617,12 @@ pub fn waiting_on_msp(report: &Report) -> Option<String> {
         .collect();
     let first = waiting.iter().min()?;
     Some(format!(
-        "{} {} waiting for your MSP (sent on {first}): until it replies, each counts as a gap, \
-         so the score is low partly because it has not answered yet.",
+        "{} {} for your MSP (sent {first}): gaps until it replies.",
         waiting.len(),
         if waiting.len() == 1 {
-            "answer is"
+            "answer waits"
         } else {
-            "answers are"
+            "answers wait"
         }
     ))
 }

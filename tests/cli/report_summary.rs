@@ -477,7 +477,7 @@ fn answers_waiting_for_the_msp_are_said_under_the_headline() {
             .unwrap();
         let text = crate::stdout_of(&out).replace('\n', " ");
         assert!(
-            text.contains("2 answers are waiting for your MSP (sent on 2026-11-20)"),
+            text.contains("2 answers wait for your MSP (sent 2026-11-20): gaps until it replies."),
             "{format}: {text}"
         );
     }
