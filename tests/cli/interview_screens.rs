@@ -623,3 +623,26 @@ fn the_owner_path_is_short_and_timed() {
     let _ = std::fs::write(repo("target/interview-run.txt"), &figures);
     eprintln!("{figures}");
 }
+
+#[test]
+fn a_resume_counts_only_the_owners_own_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "bank: small-test@2.0.0\norganization: Small Co\nassessed_by: Sam\nassessed_on: 2026-11-23\nanswers:\n  ACC-01: no\n  ACC-03:\n    answer: unknown\n    asked_msp: 2026-11-23\n  BCK-03:\n    answer: unknown\n    asked_msp: 2026-11-23\n",
+    )
+    .unwrap();
+    let bank = repo("tests/fixtures/banks/small-msp.yaml");
+    let args: [&OsStr; 5] = [
+        "--bank".as_ref(),
+        bank.as_os_str(),
+        "interview".as_ref(),
+        "--answers".as_ref(),
+        "a.yaml".as_ref(),
+    ];
+    let mut p = spawn_sized(dir.path(), &args, None);
+    p.exp_string("Welcome back: 1 of your 2 questions answered so far (2 sent to your MSP)")
+        .expect("her own questions, and the ones sent");
+    p.send_control('c').unwrap();
+    p.exp_eof().unwrap();
+}

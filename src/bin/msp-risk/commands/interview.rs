@@ -313,6 +313,15 @@ fn welcome(bank: &Bank, engine: &Interview<'_>, file: &str, resumed: bool) -> St
         text.push_str(&format!(
             "Welcome back: all {total} questions that apply are answered. You can review them and see the report."
         ));
+    } else if resumed && engine.asked_msp() > 0 {
+        // Questions sent to the MSP are not hers: count only her own.
+        let asked = engine.asked_msp();
+        text.push_str(&format!(
+            "Welcome back: {} of your {} questions answered so far ({asked} sent to your MSP). \
+             About {minutes} to go.",
+            answered.saturating_sub(asked),
+            total.saturating_sub(asked)
+        ));
     } else if resumed {
         text.push_str(&format!(
             "Welcome back: {answered} of {total} questions answered so far. About {minutes} to go."
