@@ -294,18 +294,23 @@ fn answer_value(
         Value::Null => return None,
         Value::Str(s) if s.trim().is_empty() => return None,
         Value::Str(s) => s.trim(),
+        // A YAML 1.1 tool (PyYAML) writes `yes`/`no` back as `true`/`false`: for a yes/no
+        // question they mean just that.
+        Value::Bool(b) if q.kind == crate::bank::Kind::YesNo => {
+            return Some(Answer::YesNo(if *b {
+                crate::bank::YesNo::Yes
+            } else {
+                crate::bank::YesNo::No
+            }));
+        }
         Value::Bool(b) => {
             ctx.error(
                 node.pos,
                 "invalid-answer",
                 format!(
-                    "`{b}` is not an answer to {id}; write one of: {}{}",
-                    allowed(),
-                    if *b {
-                        " (`yes` rather than `true`)"
-                    } else {
-                        " (`no` rather than `false`)"
-                    }
+                    "`{b}` is not an answer to {id} ({}); write one of: {}",
+                    q.kind.phrase(),
+                    allowed()
                 ),
             );
             return None;
@@ -336,7 +341,7 @@ fn answer_value(
             .push((id.to_string(), word.clone(), new.to_string()));
         word = new.to_string();
     }
-    let answer = q.parse_answer(&word);
+    let answer = q.parse_answer(&word).or_else(|| q.answer_by_label(written));
     if answer.is_none() {
         let hint = if word == "na" {
             format!(" (`na` is not allowed for {id}: it applies to every business)")

@@ -344,6 +344,17 @@ impl Question {
         }
     }
 
+    /// The answer whose label (the words a person sees, as every report prints them) is
+    /// `label`, ignoring case and surrounding spaces: so a sheet made from the tool's own
+    /// output reads back ("Partly", "I don't know", "Our MSP").
+    pub fn answer_by_label(&self, label: &str) -> Option<Answer> {
+        let label = label.trim();
+        self.allowed_answers()
+            .into_iter()
+            .filter_map(|id| self.parse_answer(id))
+            .find(|a| self.answer_label(a).eq_ignore_ascii_case(label))
+    }
+
     /// The words a person sees for an answer.
     pub fn answer_label<'a>(&'a self, answer: &Answer) -> &'a str {
         match answer {

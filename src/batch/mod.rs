@@ -90,6 +90,8 @@ struct Shared {
     written: usize,
     /// An error that ends the run (a full disk, a failing temporary file).
     error: Option<WriteError>,
+    /// JSON files found in folders that are not answers files (earlier reports): noted.
+    skipped: Vec<(usize, Problem)>,
 }
 
 type Feed = std::sync::mpsc::Receiver<(usize, Input)>;
@@ -113,6 +115,14 @@ fn produce(
         index += 1;
     });
     problems
+}
+
+/// A `*.json` file whose top level is not an object with a `bank` key: found in a folder, it
+/// is some other JSON (an earlier report), not a broken answers file.
+pub fn is_other_json(name: &str, bytes: &[u8]) -> bool {
+    name.to_ascii_lowercase().ends_with(".json")
+        && !serde_json::from_slice::<serde_json::Value>(bytes)
+            .is_ok_and(|v| v.get("bank").is_some())
 }
 
 /// Whether a write error ends the whole run rather than one client: the disk or the file
@@ -159,6 +169,7 @@ pub fn run(
         invalid: Vec::new(),
         written: 0,
         error: None,
+        skipped: Vec::new(),
     });
     let stop = AtomicBool::new(false);
     let lock = || shared.lock().unwrap_or_else(|e| e.into_inner());
@@ -192,6 +203,17 @@ pub fn run(
                             }
                         }
                     }
+                    Err(Failure::NotAnswers(why)) => {
+                        let path = input.shown.clone();
+                        s.skipped.push((
+                            i,
+                            Problem {
+                                path,
+                                why,
+                                is_error: false,
+                            },
+                        ));
+                    }
                     Err(Failure::Write(e, _)) if is_fatal(&e.cause) => {
                         s.error.get_or_insert(e);
                     }
@@ -219,8 +241,12 @@ pub fn run(
         mut worst,
         mut invalid,
         written,
+        mut skipped,
         ..
     } = s;
+    skipped.sort_by_key(|(i, _)| *i);
+    let mut problems = problems;
+    problems.extend(skipped.into_iter().map(|(_, p)| p));
     let count = lines.len();
     // Copy the lines from the spill file into portfolio.csv in portfolio order.
     let portfolio_csv = opts.out_dir.join(PORTFOLIO_CSV);
@@ -305,6 +331,9 @@ enum Failure {
     Input(String),
     /// A report could not be written; the message for this client's line.
     Write(WriteError, String),
+    /// A `*.json` file found in a folder that is not an answers file (an earlier JSON
+    /// report, say): a note, not an error.
+    NotAnswers(String),
 }
 
 fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usize), Failure> {
@@ -313,7 +342,15 @@ fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usiz
         None => Failure::Input(e.to_string()),
     };
     let bytes = input.read().map_err(first_problem)?;
-    let answers = answers::load(&bytes, &input.shown, opts.bank).map_err(first_problem)?;
+    let answers = answers::load(&bytes, &input.shown, opts.bank).map_err(|e| {
+        if input.walked && is_other_json(&input.shown, &bytes) {
+            Failure::NotAnswers(
+                "a JSON file that is not an answers file (no `bank` key), skipped".to_string(),
+            )
+        } else {
+            first_problem(e)
+        }
+    })?;
     if opts.formats.is_empty() {
         // Only the summary is wanted: skip building the full report.
         return Ok((

@@ -129,10 +129,12 @@ fn shown(path: &Path) -> String {
 
 fn is_answers_name(name: &OsStr) -> bool {
     let lower = name.to_string_lossy().to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml")
+    // JSON is YAML: an answers file saved as JSON reads the same, so a folder scan finds it
+    // as naming it does.
+    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
 }
 
-/// Walks the arguments in order: a folder gives every `*.yaml` and `*.yml` regular file
+/// Walks the arguments in order: a folder gives every `*.yaml`, `*.yml` and `*.json` regular file
 /// below it (hidden entries skipped) in sorted order, read with an external sort so a huge
 /// folder never sits in memory; `-` is standard input; anything else is a file to read.
 /// Entries that cannot be read, or are not regular files, are reported and skipped; the
@@ -150,7 +152,7 @@ fn walk_inputs(args: &[PathBuf], visit: &mut dyn FnMut(Found<'_>)) {
             if found == 0 {
                 visit(Found::Problem(Problem {
                     path: shown(arg),
-                    why: "no answers files (*.yaml, *.yml) in this folder".to_string(),
+                    why: "no answers files (*.yaml, *.yml, *.json) in this folder".to_string(),
                     is_error: true,
                 }));
             }

@@ -13,7 +13,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("missing-justification", "5:5", "has no `justification`"),
     ("invalid-date", "2:14", "`assessed_on: 2026-13-01` is not a date; write it as YYYY-MM-DD"),
     ("invalid-as-of", "5:12", "`as_of: last week` is not a date"),
-    ("boolean-answer", "3:11", "(`yes` rather than `true`)"),
+    ("boolean-answer", "3:11", "`true` is not an answer to SHR-01"),
     ("na-not-allowed", "3:11", "`na` is not allowed for GOV-01"),
     ("wrong-bank", "1:7", "this file answers the bank `another-bank@1.0.0`, but the bank in use is `cisa-msp-customer@2.0.0`"),
     ("older-bank-version", "1:7", "1 answered question(s) are gone (GOV-00)"),
@@ -168,7 +168,7 @@ fn missing_files_and_folders_are_clear_errors() {
     let out = msp().arg("report").arg(empty.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr_of(&out).contains("no answers files (*.yaml, *.yml) in this folder"),
+        stderr_of(&out).contains("no answers files (*.yaml, *.yml, *.json) in this folder"),
         "{}",
         stderr_of(&out)
     );
@@ -239,4 +239,84 @@ fn control_characters_in_error_messages_are_neutralised() {
         "{stderr:?}"
     );
     assert!(!stderr.contains('\u{202e}'));
+}
+
+#[test]
+fn labels_the_tool_prints_and_true_false_read_back() {
+    // A sheet made from the tool's own output, or a file round-tripped through PyYAML.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.yaml");
+    std::fs::write(
+        &path,
+        "bank: cisa-msp-customer@2.0.0\nanswers:\n  GOV-01: true\n  GOV-08: false\n  GOV-03: Partly\n  GOV-04: I don't know\n  SHR-01: Our MSP\n  SHR-03: shared (us and our msp)\n  OVS-03: Everyone yearly, and new staff within 10 days\n",
+    )
+    .unwrap();
+    let out = msp()
+        .args(["report", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answer = |id: &str| {
+        report["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .map(|q| q["answer"].as_str().unwrap_or("").to_string())
+            .unwrap()
+    };
+    assert_eq!(answer("GOV-01"), "yes");
+    assert_eq!(answer("GOV-08"), "no");
+    assert_eq!(answer("GOV-03"), "partial");
+    assert_eq!(answer("GOV-04"), "unknown");
+    assert_eq!(answer("SHR-01"), "msp");
+    assert_eq!(answer("SHR-03"), "shared");
+    assert_eq!(answer("OVS-03"), "yearly_and_new_starters");
+}
+
+#[test]
+fn json_answers_files_are_found_in_folders_and_json_reports_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let clients = dir.path().join("clients");
+    std::fs::create_dir(&clients).unwrap();
+    std::fs::write(
+        clients.join("a.json"),
+        r#"{"bank": "cisa-msp-customer@2.0.0", "organization": "Json Co", "answers": {"GOV-01": "yes"}}"#,
+    )
+    .unwrap();
+    // An earlier JSON report in the same folder is not an answers file: noted, skipped.
+    std::fs::write(clients.join("report.json"), r#"{"schema_version": 2}"#).unwrap();
+    let out = msp()
+        .args(["report", "--no-pager"])
+        .arg(&clients)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(stdout_of(&out).contains("Json Co"), "{}", stdout_of(&out));
+    assert!(
+        err.contains("report.json: a JSON file that is not an answers file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn quiet_prints_only_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = msp()
+        .args([
+            "report",
+            "questionnaires/examples/dental-practice-minimal.yaml",
+            "--quiet",
+            "--output",
+        ])
+        .arg(dir.path().join("r.md"))
+        .current_dir(crate::repo(""))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr_of(&out), "", "no \"Wrote ...\" line");
+    assert!(dir.path().join("r.md").exists());
 }

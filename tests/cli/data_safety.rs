@@ -307,13 +307,17 @@ fn symlinked_subfolders_are_skipped_with_a_word() {
     std::fs::create_dir(&elsewhere).unwrap();
     copy_sample(&elsewhere.join("x.yaml"), SOME);
     std::os::unix::fs::symlink(&elsewhere, clients.join("linked")).unwrap();
-    let out = batch(dir.path(), &[]);
+    // The skip is a note: shown normally, not with --quiet (errors only).
+    let out = run_in(dir.path(), &["report", "clients", "--output-dir", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert!(
         err.contains("clients/linked") && err.contains("symbolic link to a folder"),
         "{err}"
     );
+    let quiet = batch(dir.path(), &[]);
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(stderr_of(&quiet), "", "--quiet prints only errors");
 }
 
 #[test]

@@ -217,7 +217,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
 
-    /// No progress bar and no portfolio table on the terminal
+    /// Print only errors: no progress bar, portfolio table, notes or "Wrote ..." lines
     #[arg(long, short)]
     pub quiet: bool,
 

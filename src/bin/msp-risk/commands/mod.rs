@@ -99,14 +99,29 @@ pub fn for_each_answers(
             if failed.is_some() {
                 return;
             }
-            let loaded = input
-                .read()
-                .and_then(|b| answers::load(&b, &input.shown, bank));
-            match loaded {
+            let bytes = match input.read() {
+                Ok(b) => b,
+                Err(e) => {
+                    crate::print_error(&e.into());
+                    invalid.borrow_mut().push((
+                        input.shown,
+                        "cannot be used (see the error above)".to_string(),
+                    ));
+                    return;
+                }
+            };
+            match answers::load(&bytes, &input.shown, bank) {
                 Ok(a) => {
                     if let Err(e) = each(a) {
                         failed = Some(e);
                     }
+                }
+                // A JSON file in a folder that is not an answers file (an earlier report).
+                Err(_) if input.walked && msp_risk::batch::is_other_json(&input.shown, &bytes) => {
+                    eprintln!(
+                        "note: {}: a JSON file that is not an answers file (no `bank` key), skipped",
+                        terminal_line(&input.shown)
+                    );
                 }
                 Err(e) => {
                     crate::print_error(&e.into());

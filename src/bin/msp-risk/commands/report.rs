@@ -155,7 +155,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<Exit> {
         }
     }
     msp_risk::fsio::commit_all(files)?;
-    for (path, format) in written {
+    for (path, format) in written.into_iter().filter(|_| !args.quiet) {
         eprintln!(
             "Wrote {} ({})",
             terminal_line(&path.display().to_string()),
@@ -384,11 +384,12 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
     };
     let summary = msp_risk::batch::run(&args.files, &options, &|| bar.inc(1))?;
     let problems = &summary.problems;
-    for p in problems {
+    // --quiet: errors only.
+    for p in problems.iter().filter(|p| p.is_error || !args.quiet) {
         let word = if p.is_error { "error" } else { "note" };
         eprintln!("{word}: {}: {}", terminal_line(&p.path), p.why);
     }
-    if summary.stale_removed > 0 {
+    if summary.stale_removed > 0 && !args.quiet {
         eprintln!(
             "note: removed {} temporary file(s) left in the output folder by a run that was stopped",
             summary.stale_removed
@@ -413,24 +414,26 @@ fn batch(cli: &Cli, args: &ReportArgs, dir: &std::path::Path) -> anyhow::Result<
             msp_risk::render::TableRenderer::new(settings::table_options(cli, false, false));
         print!("{}", table.portfolio_table(&summary.worst, summary.scored));
     }
-    if args.format.is_empty() {
+    if args.format.is_empty() && !args.quiet {
         eprintln!("No --format given: only the summary was written (add e.g. --format html,csv for each client's reports).");
     }
-    eprintln!(
-        "{} answers file(s) scored, {} invalid; {} file(s) written in {}, {}",
-        summary.scored,
-        summary.invalid.len() + problems.iter().filter(|p| p.is_error).count(),
-        summary.files_written,
-        terminal_line(&dir.display().to_string()),
-        if summary.portfolio_error.is_some() {
-            "no summary (see the error above)".to_string()
-        } else {
-            format!(
-                "summary in {}",
-                terminal_line(&summary.portfolio_csv.display().to_string())
-            )
-        }
-    );
+    if !args.quiet {
+        eprintln!(
+            "{} answers file(s) scored, {} invalid; {} file(s) written in {}, {}",
+            summary.scored,
+            summary.invalid.len() + problems.iter().filter(|p| p.is_error).count(),
+            summary.files_written,
+            terminal_line(&dir.display().to_string()),
+            if summary.portfolio_error.is_some() {
+                "no summary (see the error above)".to_string()
+            } else {
+                format!(
+                    "summary in {}",
+                    terminal_line(&summary.portfolio_csv.display().to_string())
+                )
+            }
+        );
+    }
     Ok(
         if summary.invalid.is_empty() && !problems.iter().any(|p| p.is_error) {
             Exit::Success
