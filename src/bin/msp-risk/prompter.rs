@@ -350,36 +350,34 @@ impl Prompter for DialoguerPrompter {
         let initial = terminal_text(initial.unwrap_or("")).into_owned();
         self.escaped.store(false, Ordering::SeqCst);
         let escaped = self.escaped.clone();
-        let editor = self.editor()?;
-        let mut text = match editor.readline_with_initial("> ", (&initial, "")) {
-            Ok(text) => text,
-            Err(rustyline::error::ReadlineError::Interrupted) => {
-                return if escaped.load(Ordering::SeqCst) {
-                    Ok(None)
-                } else {
-                    Err(io::ErrorKind::Interrupted.into())
-                };
-            }
-            Err(rustyline::error::ReadlineError::Eof) => return Ok(None),
-            Err(e) => return Err(io_error(e)),
+        // Esc is turned into an interrupt by the editor's key binding: it cancels this edit
+        // only; a real Ctrl-C stops the interview.
+        let read =
+            |editor: &mut rustyline::DefaultEditor, initial: &str| -> io::Result<Option<String>> {
+                match editor.readline_with_initial("> ", (initial, "")) {
+                    Ok(text) => Ok(Some(text)),
+                    Err(rustyline::error::ReadlineError::Interrupted) => {
+                        if escaped.load(Ordering::SeqCst) {
+                            Ok(None)
+                        } else {
+                            Err(io::ErrorKind::Interrupted.into())
+                        }
+                    }
+                    Err(rustyline::error::ReadlineError::Eof) => Ok(None),
+                    Err(e) => Err(io_error(e)),
+                }
+            };
+        let Some(mut text) = read(self.editor()?, &initial)? else {
+            return Ok(None);
         };
         // A terminal without bracketed paste sends a pasted line break as Enter: the rest of
         // the paste is already waiting. Keep it in this text (to check, then Enter) rather
         // than let it reach the next menu.
         while input_waiting() {
-            let editor = self.editor()?;
-            match editor.readline_with_initial("> ", (&format!("{text}\n"), "")) {
-                Ok(more) => text = more,
-                Err(rustyline::error::ReadlineError::Interrupted) => {
-                    return if escaped.load(Ordering::SeqCst) {
-                        Ok(None)
-                    } else {
-                        Err(io::ErrorKind::Interrupted.into())
-                    };
-                }
-                Err(rustyline::error::ReadlineError::Eof) => return Ok(None),
-                Err(e) => return Err(io_error(e)),
-            }
+            let Some(more) = read(self.editor()?, &format!("{text}\n"))? else {
+                return Ok(None);
+            };
+            text = more;
         }
         Ok(Some(text))
     }
