@@ -558,7 +558,10 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, String> {
                 "row {} is not UTF-8 text; save the file as \"CSV UTF-8\"",
                 e.position().map_or(i as u64 + 1, |p| p.line())
             ),
-            _ => format!("this is not a readable CSV file ({})", ellipsize(&e.to_string(), 80)),
+            _ => format!(
+                "this is not a readable CSV file ({})",
+                ellipsize(&e.to_string(), 80)
+            ),
         })?;
         let cells: Vec<Cell> = record
             .iter()

@@ -156,7 +156,8 @@ fn walk_inputs(args: &[PathBuf], visit: &mut dyn FnMut(Found<'_>)) {
             if found == 0 {
                 visit(Found::Problem(Problem {
                     path: shown(arg),
-                    why: "no answers files (*.yaml, *.yml, *.json, *.xlsx, *.csv) in this folder".to_string(),
+                    why: "no answers files (*.yaml, *.yml, *.json, *.xlsx, *.csv) in this folder"
+                        .to_string(),
                     is_error: true,
                 }));
             }
