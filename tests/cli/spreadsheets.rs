@@ -87,10 +87,7 @@ fn the_xlsx_template_reads_back_as_not_assessed() {
     assert!(ids.len() >= 100, "{}", ids.len());
     assert!(ids.contains(&"GOV-01".to_string()));
     // Text from the bank is text, and who answers is said.
-    let con04 = answers
-        .rows()
-        .find(|r| r[0].to_string() == "CON-04")
-        .unwrap();
+    let con04 = answers.rows().find(|r| r[0] == "CON-04").unwrap();
     assert_eq!(con04[3].to_string(), "your MSP");
     assert!(matches!(con04[2], calamine::Data::String(_)));
     let formulas = book.worksheet_formula("Answers").unwrap();
