@@ -140,3 +140,123 @@ accepted_risks:
 #    approved_by: Pat Owner
 #    expires: 2027-06-30
 ";
+
+/// The blank answers workbook for `bank` (`template --output answers.xlsx`): sheet "Answers"
+/// with one row per question and a dropdown of its answers, sheet "File" with the bank
+/// reference and who answered, and sheet "Instructions". Every text from the bank is written
+/// as a text cell, never a formula. `answers::load` reads it back.
+pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use crate::answers::sheet::{ANSWERS_SHEET, COLUMNS, FILE_SHEET};
+    use rust_xlsxwriter::{DataValidation, Format, ProtectionOptions, Workbook};
+
+    let mut book = Workbook::new();
+    let header = Format::new().set_bold().set_background_color("D9E1F2");
+    let open = Format::new().set_unlocked();
+    let wrap = Format::new().set_text_wrap();
+    let plain = |s: &str| terminal_line(s).into_owned();
+
+    let sheet = book.add_worksheet().set_name(ANSWERS_SHEET)?;
+    for (col, name) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, &header)?;
+    }
+    for (col, width) in [10.0, 28.0, 70.0, 12.0, 14.0, 40.0, 30.0, 12.0]
+        .iter()
+        .enumerate()
+    {
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    let mut row = 1u32;
+    for domain in &bank.domains {
+        for &i in &domain.questions {
+            let q = &bank.questions[i];
+            sheet.write_string(row, 0, &q.id)?;
+            sheet.write_string(row, 1, plain(&format!("{} · {}", domain.id, domain.title)))?;
+            sheet.write_string_with_format(row, 2, plain(&q.text), &wrap)?;
+            let who = match q.answered_by {
+                AnsweredBy::Msp => "your MSP",
+                _ => "you",
+            };
+            sheet.write_string(row, 3, who)?;
+            for col in 4..COLUMNS.len() as u16 {
+                sheet.write_blank(row, col, &open)?;
+            }
+            let allowed = q.allowed_answers();
+            let mut list = DataValidation::new()
+                .allow_list_strings(&allowed)?
+                .set_error_title("Not an answer")?;
+            list = list.set_error_message(plain(&format!(
+                "{} takes one of: {}",
+                q.id,
+                allowed.join(", ")
+            )))?;
+            sheet.add_data_validation(row, 4, row, 4, &list)?;
+            row += 1;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    // Locked: the header and the question columns; open: answer, note, evidence, as_of.
+    // Rows can still be sorted and filtered: the reader finds columns by header and rows by id.
+    let options = ProtectionOptions {
+        sort: true,
+        use_autofilter: true,
+        format_columns: true,
+        format_rows: true,
+        ..ProtectionOptions::default()
+    };
+    sheet.protect_with_options(&options);
+    sheet.autofilter(0, 0, row.saturating_sub(1), COLUMNS.len() as u16 - 1)?;
+
+    let file = book.add_worksheet().set_name(FILE_SHEET)?;
+    file.write_string_with_format(0, 0, "field", &header)?;
+    file.write_string_with_format(0, 1, "value", &header)?;
+    file.write_string_with_format(0, 2, "what it is", &header)?;
+    file.set_column_width(0, 14)?;
+    file.set_column_width(1, 30)?;
+    file.set_column_width(2, 50)?;
+    file.write_string(1, 0, "bank")?;
+    file.write_string(1, 1, plain(&bank.reference()))?;
+    file.write_string(1, 2, "the questionnaire and version; leave as it is")?;
+    for (r, (field, what)) in [
+        ("organization", "the organisation assessed"),
+        ("assessed_by", "who answered"),
+        ("assessed_on", "the date, as YYYY-MM-DD"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = r as u32 + 2;
+        file.write_string(r, 0, *field)?;
+        file.write_blank(r, 1, &open)?;
+        file.write_string(r, 2, *what)?;
+    }
+    file.protect();
+
+    let how = book.add_worksheet().set_name("Instructions")?;
+    how.set_column_width(0, 100)?;
+    let title = plain(&format!(
+        "msp-risk answers workbook: {} ({})",
+        bank.title,
+        bank.reference()
+    ));
+    let mut lines = vec![title];
+    lines.extend(SHEET_HOW_TO.lines().map(str::to_string));
+    for (r, line) in lines.iter().enumerate() {
+        how.write_string(r as u32, 0, line)?;
+    }
+    book.save_to_buffer()
+}
+
+const SHEET_HOW_TO: &str = "
+How to fill it in:
+- In the Answers sheet, choose an answer in the `answer` column for each question (the dropdown lists them).
+- Leave an answer blank if you have not answered yet: blank answers show as \"unanswered\".
+- \"I don't know\" is a fine answer: choose `unknown`. It counts as a gap until someone checks.
+- Questions marked \"your MSP\" in the `who answers` column are about what your MSP does: ask them.
+- `partial` means \"partly\"; `na` (where offered) means \"does not apply\".
+- `note`, `evidence` (what you saw: a contract clause, a report) and `as_of` (the date it was true, YYYY-MM-DD) are optional.
+- In the File sheet, fill in the organisation, who answered and the date. Leave the `bank` row as it is.
+- You may sort or filter the rows: msp-risk finds each question by its id and each column by its header.
+- Formulas are not read: type each value itself.
+- Then run: msp-risk report THIS-FILE.xlsx
+- Accepted risks are not part of the workbook: keep them in a YAML answers file (see the README).
+";

@@ -9,6 +9,7 @@
 
 mod edit;
 mod parse;
+pub mod sheet;
 mod write;
 
 pub use edit::update_text;
@@ -115,7 +116,12 @@ impl AnswersFile {
 }
 
 /// Reads and checks an answers file against `bank`; fails with every problem found.
+/// A file named `*.xlsx` or `*.csv` is read as a spreadsheet (see [`sheet`]), with the same
+/// rules.
 pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
+    if sheet::is_sheet_name(file) {
+        return sheet::load(bytes, file, bank);
+    }
     let node = crate::yaml::parse(bytes, file).map_err(|d| LoadError::Invalid {
         diagnostics: vec![d],
     })?;

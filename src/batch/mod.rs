@@ -125,6 +125,18 @@ pub fn is_other_json(name: &str, bytes: &[u8]) -> bool {
             .is_ok_and(|v| v.get("bank").is_some())
 }
 
+/// Why a file found in a folder is skipped rather than reported as a broken answers file:
+/// some other JSON, or a CSV table without the `id` and `answer` columns (a CSV report).
+pub fn not_answers_note(name: &str, bytes: &[u8]) -> Option<&'static str> {
+    if is_other_json(name, bytes) {
+        Some("a JSON file that is not an answers file (no `bank` key), skipped")
+    } else if crate::answers::sheet::is_other_csv(name, bytes) {
+        Some("a CSV file that is not an answers file (no `id` and `answer` columns), skipped")
+    } else {
+        None
+    }
+}
+
 /// Whether a write error ends the whole run rather than one client: the disk or the file
 /// system, not the name of one client's file.
 fn is_fatal(e: &std::io::Error) -> bool {
@@ -343,12 +355,9 @@ fn process(input: &Input, opts: &BatchOptions<'_>) -> Result<(PortfolioRow, usiz
     };
     let bytes = input.read().map_err(first_problem)?;
     let answers = answers::load(&bytes, &input.shown, opts.bank).map_err(|e| {
-        if input.walked && is_other_json(&input.shown, &bytes) {
-            Failure::NotAnswers(
-                "a JSON file that is not an answers file (no `bank` key), skipped".to_string(),
-            )
-        } else {
-            first_problem(e)
+        match not_answers_note(&input.shown, &bytes).filter(|_| input.walked) {
+            Some(note) => Failure::NotAnswers(note.to_string()),
+            None => first_problem(e),
         }
     })?;
     if opts.formats.is_empty() {
@@ -384,10 +393,12 @@ mod tests {
     #[test]
     fn outputs_never_look_like_answers_files() {
         // Folder walks read *.yaml and *.yml: an output with such a name could become an
-        // input of a later run, or be one in this run.
+        // input of a later run, or be one in this run. A CSV report is read too, but has no
+        // `id` and `answer` columns, so a scan skips it with a note.
         for (format, _) in Format::ALL {
             let ext = extension(*format);
             assert!(!ext.ends_with("yaml") && !ext.ends_with("yml"), "{ext}");
+            assert!(!ext.ends_with("xlsx"), "{ext}");
         }
     }
 }

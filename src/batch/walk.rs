@@ -131,10 +131,14 @@ fn is_answers_name(name: &OsStr) -> bool {
     let lower = name.to_string_lossy().to_ascii_lowercase();
     // JSON is YAML: an answers file saved as JSON reads the same, so a folder scan finds it
     // as naming it does.
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+    lower.ends_with(".yaml")
+        || lower.ends_with(".yml")
+        || lower.ends_with(".json")
+        || crate::answers::sheet::is_sheet_name(&lower)
 }
 
-/// Walks the arguments in order: a folder gives every `*.yaml`, `*.yml` and `*.json` regular file
+/// Walks the arguments in order: a folder gives every `*.yaml`, `*.yml`, `*.json`, `*.xlsx` and
+/// `*.csv` regular file
 /// below it (hidden entries skipped) in sorted order, read with an external sort so a huge
 /// folder never sits in memory; `-` is standard input; anything else is a file to read.
 /// Entries that cannot be read, or are not regular files, are reported and skipped; the
@@ -152,7 +156,8 @@ fn walk_inputs(args: &[PathBuf], visit: &mut dyn FnMut(Found<'_>)) {
             if found == 0 {
                 visit(Found::Problem(Problem {
                     path: shown(arg),
-                    why: "no answers files (*.yaml, *.yml, *.json) in this folder".to_string(),
+                    why: "no answers files (*.yaml, *.yml, *.json, *.xlsx, *.csv) in this folder"
+                        .to_string(),
                     is_error: true,
                 }));
             }

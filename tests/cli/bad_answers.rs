@@ -168,7 +168,8 @@ fn missing_files_and_folders_are_clear_errors() {
     let out = msp().arg("report").arg(empty.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr_of(&out).contains("no answers files (*.yaml, *.yml, *.json) in this folder"),
+        stderr_of(&out)
+            .contains("no answers files (*.yaml, *.yml, *.json, *.xlsx, *.csv) in this folder"),
         "{}",
         stderr_of(&out)
     );

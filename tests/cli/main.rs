@@ -24,6 +24,7 @@ mod properties;
 mod report;
 mod report_summary;
 mod samples;
+mod spreadsheets;
 mod template;
 mod text_safety;
 

@@ -117,11 +117,17 @@ pub fn for_each_answers(
                     }
                 }
                 // A JSON file in a folder that is not an answers file (an earlier report).
-                Err(_) if input.walked && msp_risk::batch::is_other_json(&input.shown, &bytes) => {
-                    eprintln!(
-                        "note: {}: a JSON file that is not an answers file (no `bank` key), skipped",
-                        terminal_line(&input.shown)
-                    );
+                Err(e) if input.walked => {
+                    match msp_risk::batch::not_answers_note(&input.shown, &bytes) {
+                        Some(note) => eprintln!("note: {}: {note}", terminal_line(&input.shown)),
+                        None => {
+                            crate::print_error(&e.into());
+                            invalid.borrow_mut().push((
+                                input.shown,
+                                "cannot be used (see the error above)".to_string(),
+                            ));
+                        }
+                    }
                 }
                 Err(e) => {
                     crate::print_error(&e.into());
