@@ -432,9 +432,34 @@ fn push_unique(b: &mut Builder, root: &mut Vec<(Key, Node)>, name: String, pos: 
     root.push((Key { text: name, pos }, node));
 }
 
+/// The most a workbook may hold once unzipped: an answers workbook is a few hundred KB, so
+/// this only stops a "zip bomb" (a small file that unzips to gigabytes) from eating memory.
+const MAX_UNZIPPED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Refuses a workbook whose parts add up to more than [`MAX_UNZIPPED_BYTES`] unzipped, before
+/// anything is unzipped (the zip reader then stops each part at its declared size).
+fn check_unzipped_size(bytes: &[u8]) -> Result<(), String> {
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return Ok(()); // Not a zip at all: calamine says so in its own words.
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let size = archive.by_index_raw(i).map(|f| f.size()).unwrap_or(0);
+        total = total.saturating_add(size);
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(format!(
+                "this workbook unzips to more than {} MB, far more than an answers workbook; it is refused",
+                MAX_UNZIPPED_BYTES / (1024 * 1024)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The Answers sheet and, if there is one, the File sheet of a workbook.
 fn xlsx_grids(bytes: &[u8]) -> Result<(Grid, Option<Grid>), String> {
     use calamine::Reader;
+    check_unzipped_size(bytes)?;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| {
             format!(

@@ -368,3 +368,49 @@ fn libreoffice_converts_the_template_and_it_reads_back() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout_of(&out).contains("Not assessed"));
 }
+
+#[test]
+fn the_interview_refuses_a_spreadsheet_it_would_overwrite_with_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("answers.xlsx");
+    std::fs::write(&sheet, b"PK not really").unwrap();
+    let out = crate::msp()
+        .args(["interview", "--answers"])
+        .arg(&sheet)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(crate::stderr_of(&out).contains("keeps its answers in YAML"));
+    assert_eq!(
+        std::fs::read(&sheet).unwrap(),
+        b"PK not really",
+        "untouched"
+    );
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_before_it_is_unzipped() {
+    // A workbook whose one part claims to unzip to 100 MB of zeros (stored compressed).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    {
+        let file = std::fs::File::create(&path).unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let chunk = vec![0u8; 1024 * 1024];
+        for _ in 0..100 {
+            std::io::Write::write_all(&mut zip, &chunk).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&path).unwrap().len() < 1024 * 1024);
+    let out = crate::msp().arg("report").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::stderr_of(&out).contains("unzips to more than 64 MB"),
+        "{}",
+        crate::stderr_of(&out)
+    );
+}

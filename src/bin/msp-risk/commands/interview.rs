@@ -53,6 +53,16 @@ impl AnswerSink for GuardedSink<'_> {
 }
 
 pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
+    // The interview saves YAML after every answer: over a workbook or a CSV it would replace
+    // the spreadsheet with YAML text.
+    let lower = args.answers.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".csv") {
+        bail!(
+            "the interview keeps its answers in YAML, so it cannot use the spreadsheet {}; \
+             run it with --answers answers.yaml, or fill the spreadsheet in and run `report` on it",
+            terminal_line(&args.answers.display().to_string())
+        );
+    }
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         bail!(
             "`interview` asks questions in a terminal, and standard input or error is not one.\n  \
