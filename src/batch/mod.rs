@@ -119,7 +119,7 @@ fn produce(
 
 /// A `*.json` file whose top level is not an object with a `bank` key: found in a folder, it
 /// is some other JSON (an earlier report), not a broken answers file.
-pub fn is_other_json(name: &str, bytes: &[u8]) -> bool {
+fn is_other_json(name: &str, bytes: &[u8]) -> bool {
     name.to_ascii_lowercase().ends_with(".json")
         && !serde_json::from_slice::<serde_json::Value>(bytes)
             .is_ok_and(|v| v.get("bank").is_some())

@@ -230,11 +230,7 @@ pub(crate) fn answers_text(report: &Report) -> String {
         }
     }
     s.push_str(&format!(", {} \"I don't know\"", c.unknown));
-    let asked = report
-        .questions
-        .iter()
-        .filter(|q| q.asked_msp.is_some() && q.answer.as_deref() == Some(crate::bank::UNKNOWN))
-        .count();
+    let asked = waiting_for_msp(report).count();
     if asked > 0 {
         s.push_str(&format!(" ({asked} of them sent to your MSP)"));
     }
@@ -605,16 +601,21 @@ pub(crate) fn ask_msp_command(file: &str) -> String {
     ask_msp_command_parts(file).join(" ")
 }
 
-/// Said under the headline when answers are waiting for the MSP: a low score then means
-/// mostly "not answered yet", and the owner should read it so, not as a verdict. `None` when
-/// no question was sent to the MSP or all have been answered.
-pub fn waiting_on_msp(report: &Report) -> Option<String> {
-    let waiting: Vec<&str> = report
+/// The days the questions still waiting for the MSP were sent: "I don't know" answers marked
+/// as asked (an answer given since replaces the mark's meaning).
+fn waiting_for_msp(report: &Report) -> impl Iterator<Item = &str> {
+    report
         .questions
         .iter()
         .filter(|q| q.answer.as_deref() == Some(crate::bank::UNKNOWN))
         .filter_map(|q| q.asked_msp.as_deref())
-        .collect();
+}
+
+/// Said under the headline when answers are waiting for the MSP: a low score then means
+/// mostly "not answered yet", and the owner should read it so, not as a verdict. `None` when
+/// no question was sent to the MSP or all have been answered.
+pub fn waiting_on_msp(report: &Report) -> Option<String> {
+    let waiting: Vec<&str> = waiting_for_msp(report).collect();
     let first = waiting.iter().min()?;
     Some(format!(
         "{} {} for your MSP (sent {first}): gaps until it replies.",

@@ -153,23 +153,23 @@ impl DialoguerPrompter {
 
     /// The line editor: bracketed paste on, no history, output on the terminal itself.
     fn editor(&mut self) -> io::Result<&mut rustyline::DefaultEditor> {
-        if self.editor.is_none() {
-            let config = rustyline::Config::builder()
-                .behavior(rustyline::config::Behavior::PreferTerm)
-                .bracketed_paste(true)
-                // A lone Esc is Esc after 50 ms without a following byte (an arrow key's
-                // sequence arrives at once); without a timeout it would wait for the next key.
-                .keyseq_timeout(Some(50))
-                .auto_add_history(false)
-                .build();
-            let mut editor = rustyline::DefaultEditor::with_config(config).map_err(io_error)?;
-            editor.bind_sequence(
-                KeyEvent(KeyCode::Esc, Modifiers::NONE),
-                EventHandler::Conditional(Box::new(EscCancels(self.escaped.clone()))),
-            );
-            self.editor = Some(editor);
+        if let Some(editor) = self.editor.take() {
+            return Ok(self.editor.insert(editor));
         }
-        Ok(self.editor.as_mut().expect("made above"))
+        let config = rustyline::Config::builder()
+            .behavior(rustyline::config::Behavior::PreferTerm)
+            .bracketed_paste(true)
+            // A lone Esc is Esc after 50 ms without a following byte (an arrow key's
+            // sequence arrives at once); without a timeout it would wait for the next key.
+            .keyseq_timeout(Some(50))
+            .auto_add_history(false)
+            .build();
+        let mut editor = rustyline::DefaultEditor::with_config(config).map_err(io_error)?;
+        editor.bind_sequence(
+            KeyEvent(KeyCode::Esc, Modifiers::NONE),
+            EventHandler::Conditional(Box::new(EscCancels(self.escaped.clone()))),
+        );
+        Ok(self.editor.insert(editor))
     }
 }
 

@@ -238,7 +238,7 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
     };
     match outcome {
         Outcome::Finished => {
-            let report = msp_risk::score(&bank, engine.answers(), today);
+            let report = final_report;
             let _ = console::Term::stderr().clear_screen();
             if args.detailed {
                 let options = settings::table_options(cli, false, true);
@@ -251,8 +251,7 @@ pub fn run(cli: &Cli, args: &InterviewArgs) -> anyhow::Result<Exit> {
             // What matters most, where the eye lands: the score, the questions to send the
             // MSP first, the first actions and who takes them, and the commands for the rest.
             let options = settings::table_options(cli, false, false);
-            let closing =
-                TableRenderer::new(options).closing(&report, &program_name(), &shown, &note);
+            let closing = TableRenderer::new(options).closing(&report, &program, &shown, &note);
             print!("{closing}");
             if matches!(letter, Some(Err(_))) {
                 println!("{}", fit(&letter_lines, width));

@@ -99,16 +99,16 @@ pub fn for_each_answers(
             if failed.is_some() {
                 return;
             }
+            // An unreadable or invalid file: its error, and the file counted as invalid.
+            let reject = |shown: String, e: msp_risk::diagnostic::LoadError| {
+                crate::print_error(&e.into());
+                invalid
+                    .borrow_mut()
+                    .push((shown, "cannot be used (see the error above)".to_string()));
+            };
             let bytes = match input.read() {
                 Ok(b) => b,
-                Err(e) => {
-                    crate::print_error(&e.into());
-                    invalid.borrow_mut().push((
-                        input.shown,
-                        "cannot be used (see the error above)".to_string(),
-                    ));
-                    return;
-                }
+                Err(e) => return reject(input.shown, e),
             };
             match answers::load(&bytes, &input.shown, bank) {
                 Ok(a) => {
@@ -116,26 +116,14 @@ pub fn for_each_answers(
                         failed = Some(e);
                     }
                 }
-                // A JSON file in a folder that is not an answers file (an earlier report).
-                Err(e) if input.walked => {
-                    match msp_risk::batch::not_answers_note(&input.shown, &bytes) {
-                        Some(note) => eprintln!("note: {}: {note}", terminal_line(&input.shown)),
-                        None => {
-                            crate::print_error(&e.into());
-                            invalid.borrow_mut().push((
-                                input.shown,
-                                "cannot be used (see the error above)".to_string(),
-                            ));
-                        }
-                    }
-                }
-                Err(e) => {
-                    crate::print_error(&e.into());
-                    invalid.borrow_mut().push((
-                        input.shown,
-                        "cannot be used (see the error above)".to_string(),
-                    ));
-                }
+                // A file found in a folder that is not an answers file (an earlier JSON or
+                // CSV report) is noted and skipped, not an error.
+                Err(e) => match msp_risk::batch::not_answers_note(&input.shown, &bytes)
+                    .filter(|_| input.walked)
+                {
+                    Some(note) => eprintln!("note: {}: {note}", terminal_line(&input.shown)),
+                    None => reject(input.shown, e),
+                },
             }
         },
     );
