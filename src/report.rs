@@ -123,12 +123,46 @@ pub struct QuestionResult {
     /// then "I don't know" until the MSP replies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub asked_msp: Option<String>,
+    /// What the MSP's reply said, when the answer came from it (`source: msp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msp_reply: Option<MspConfirmation>,
+    /// The owner's answer and the MSP's, where they differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<Disagreement>,
     /// Line of the answer in the answers file (0 when it has none).
     pub line: u64,
     /// Column of the answer in the answers file.
     pub column: u64,
     /// Where the guidance says so.
     pub references: Arc<[Reference]>,
+}
+
+/// An answer that came from the MSP's reply: who answered, when, what it added. Its evidence
+/// is the answer's `evidence`.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct MspConfirmation {
+    /// Who at the MSP answered.
+    pub by: Option<String>,
+    /// The day it answered (`YYYY-MM-DD`).
+    pub on: Option<String>,
+    /// Its comment.
+    pub comment: Option<String>,
+    /// The evidence it named (document and date), if any.
+    pub evidence: Option<String>,
+}
+
+/// The owner believed one answer and the MSP replied another: until the two agree, the
+/// question is scored as "I don't know".
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Disagreement {
+    /// The owner's answer id.
+    pub owner_answer: String,
+    /// The owner's answer in words.
+    pub owner_label: String,
+    /// The MSP's answer id.
+    pub msp_answer: String,
+    /// The MSP's answer in words.
+    pub msp_label: String,
 }
 
 /// What became of one question.
@@ -337,6 +371,13 @@ pub struct Counts {
     pub accepted: u32,
     /// Findings whose acceptance has expired (they count as open).
     pub expired: u32,
+    /// Applicable answers that came from the MSP's reply and agree with the owner's (or
+    /// replace an "I don't know").
+    pub from_msp: u32,
+    /// Of those with evidence named (a document and date).
+    pub from_msp_with_evidence: u32,
+    /// Answers where the MSP's reply contradicts the owner's (scored as "I don't know").
+    pub disagreements: u32,
 }
 
 /// A count per risk level.
@@ -468,6 +509,12 @@ pub struct Finding {
     pub column: u64,
     /// The accepted risk covering this finding, if any.
     pub acceptance: Option<Acceptance>,
+    /// What the MSP's reply said, when the answer came from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msp_reply: Option<MspConfirmation>,
+    /// The owner's answer and the MSP's, where they differ: a finding to settle with the MSP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disagreement: Option<Disagreement>,
 }
 
 impl Finding {

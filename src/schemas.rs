@@ -42,6 +42,12 @@ pub fn answers(bank: &Bank) -> Value {
                             "note": optional_text(),
                             "evidence": optional_text(),
                             "as_of": date(),
+                            "asked_msp": date(),
+                            "source": {"type": "string", "enum": ["owner", "msp"]},
+                            "replied_by": optional_text(),
+                            "replied_on": date(),
+                            "msp_comment": optional_text(),
+                            "owner_answer": {"anyOf": [{"type": "null"}, word]},
                         }
                     }
                 ]
@@ -57,6 +63,7 @@ pub fn answers(bank: &Bank) -> Value {
         "properties": {
             "bank": {"type": "string", "description": "The bank and version the answers were given against", "pattern": "^[a-z0-9-]+@.+$"},
             "organization": optional_text(),
+            "msp": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The managed service provider's name: a reply from another MSP is refused"},
             "assessed_by": optional_text(),
             "assessed_on": date(),
             "answers": {

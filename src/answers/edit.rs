@@ -26,6 +26,7 @@ pub fn update_text(text: &str, file: &str, bank: &Bank, target: &AnswersFile) ->
             current.organization.clone(),
             target.organization.clone(),
         ),
+        ("msp", current.msp.clone(), target.msp.clone()),
         (
             "assessed_by",
             current.assessed_by.clone(),
@@ -61,24 +62,9 @@ pub fn update_text(text: &str, file: &str, bank: &Bank, target: &AnswersFile) ->
 
 /// Records equal in content; an entry with nothing in it (`GOV-01:`) counts as no entry.
 fn same_record(a: Option<&AnswerRecord>, b: Option<&AnswerRecord>) -> bool {
-    let empty = |r: &&AnswerRecord| {
-        r.answer.is_none()
-            && r.note.is_none()
-            && r.evidence.is_none()
-            && r.as_of.is_none()
-            && r.asked_msp.is_none()
-    };
-    let (a, b) = (a.filter(|r| !empty(r)), b.filter(|r| !empty(r)));
-    match (a, b) {
+    match (a.filter(|r| !r.is_empty()), b.filter(|r| !r.is_empty())) {
         (None, None) => true,
-        (Some(a), Some(b)) => {
-            a.question == b.question
-                && a.answer == b.answer
-                && a.note == b.note
-                && a.evidence == b.evidence
-                && a.as_of == b.as_of
-                && a.asked_msp == b.asked_msp
-        }
+        (Some(a), Some(b)) => a.same_content(b),
         _ => false,
     }
 }
@@ -86,6 +72,7 @@ fn same_record(a: Option<&AnswerRecord>, b: Option<&AnswerRecord>) -> bool {
 fn same_content(a: &AnswersFile, b: &AnswersFile) -> bool {
     a.bank_reference() == b.bank_reference()
         && a.organization == b.organization
+        && a.msp == b.msp
         && a.assessed_by == b.assessed_by
         && a.assessed_on == b.assessed_on
         && same_risks(a, b)

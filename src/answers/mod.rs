@@ -31,6 +31,8 @@ pub struct AnswersFile {
     pub bank_version: String,
     /// The organisation assessed.
     pub organization: Option<String>,
+    /// Its managed service provider (`msp:`): a reply from another MSP is refused.
+    pub msp: Option<String>,
     /// Who answered.
     pub assessed_by: Option<String>,
     /// When.
@@ -58,7 +60,7 @@ pub struct Migrated {
 }
 
 /// The answer to one question, with what backs it up.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnswerRecord {
     /// The question id.
     pub question: String,
@@ -74,8 +76,52 @@ pub struct AnswerRecord {
     /// answer. The answer stays "I don't know" (`unknown`) until the MSP replies, so scoring is
     /// the same as for any "I don't know"; reports say it was asked.
     pub asked_msp: Option<NaiveDate>,
+    /// For an answer that came from the MSP's reply (`source: msp`): who, when, what else it
+    /// said. `None` for the owner's own answer.
+    pub reply: Option<MspReply>,
     /// Where the answer is in the file (its key).
     pub pos: Pos,
+}
+
+impl AnswerRecord {
+    /// A record with nothing in it (`GOV-01:`), which counts as no entry.
+    pub fn is_empty(&self) -> bool {
+        self.answer.is_none()
+            && self.note.is_none()
+            && self.evidence.is_none()
+            && self.as_of.is_none()
+            && self.asked_msp.is_none()
+            && self.reply.is_none()
+    }
+
+    /// Same content, wherever each is in its file.
+    pub fn same_content(&self, other: &AnswerRecord) -> bool {
+        AnswerRecord {
+            pos: other.pos,
+            ..self.clone()
+        } == *other
+    }
+
+    /// The owner's answer and the MSP's, where they differ: a disagreement to settle.
+    pub fn disagreement(&self) -> Option<(&Answer, &Answer)> {
+        let owner = self.reply.as_ref()?.owner_answer.as_ref()?;
+        let msp = self.answer.as_ref()?;
+        (owner != msp).then_some((owner, msp))
+    }
+}
+
+/// What the MSP's reply said about one answer. The answer itself is the MSP's; the owner's
+/// earlier answer is kept beside it when the two differ, never silently replaced.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MspReply {
+    /// Who at the MSP answered (`replied_by:`).
+    pub by: Option<String>,
+    /// The day it answered (`replied_on:`).
+    pub on: Option<NaiveDate>,
+    /// Its comment (`msp_comment:`).
+    pub comment: Option<String>,
+    /// The owner's own answer where the MSP's contradicts it (`owner_answer:`).
+    pub owner_answer: Option<Answer>,
 }
 
 /// A gap the business has decided to live with, for a reason and possibly until a date.

@@ -10,12 +10,26 @@ use crate::tree::{Ctx, Fields, Node, Value};
 const FILE_KEYS: &[&str] = &[
     "bank",
     "organization",
+    "msp",
     "assessed_by",
     "assessed_on",
     "answers",
     "accepted_risks",
 ];
-const LONG_KEYS: &[&str] = &["answer", "note", "evidence", "as_of", "asked_msp"];
+const LONG_KEYS: &[&str] = &[
+    "answer",
+    "note",
+    "evidence",
+    "as_of",
+    "asked_msp",
+    "source",
+    "replied_by",
+    "replied_on",
+    "msp_comment",
+    "owner_answer",
+];
+/// Keys that only an answer from the MSP's reply (`source: msp`) has.
+const REPLY_KEYS: &[&str] = &["replied_by", "replied_on", "msp_comment", "owner_answer"];
 const RISK_KEYS: &[&str] = &["question", "justification", "approved_by", "expires"];
 
 pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
@@ -25,6 +39,7 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         bank_id: String::new(),
         bank_version: String::new(),
         organization: None,
+        msp: None,
         assessed_by: None,
         assessed_on: None,
         answers: Vec::new(),
@@ -65,6 +80,7 @@ pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<Answe
         }
     }
     out.organization = f.text_opt(&mut ctx, "organization");
+    out.msp = f.text_opt(&mut ctx, "msp");
     out.assessed_by = f.text_opt(&mut ctx, "assessed_by");
     out.assessed_on = date_field(&mut f, &mut ctx, "assessed_on");
 
@@ -256,28 +272,79 @@ fn answer_record(
     let id = q.id.as_str();
     let mut record = AnswerRecord {
         question: id.to_string(),
-        answer: None,
-        note: None,
-        evidence: None,
-        as_of: None,
-        asked_msp: None,
         pos,
+        ..AnswerRecord::default()
     };
     match &node.value {
         Value::Map(_) => {
             let mut f = node.fields(ctx, &format!("the answer to {id}"))?;
             if let Some(value) = f.get("answer") {
+                let carry = Carry {
+                    migration: carry.migration,
+                    log: &mut *carry.log,
+                };
                 record.answer = answer_value(q, value, ctx, carry);
             }
             record.note = f.text_opt(ctx, "note");
             record.evidence = f.text_opt(ctx, "evidence");
             record.as_of = date_field(&mut f, ctx, "as_of");
             record.asked_msp = date_field(&mut f, ctx, "asked_msp");
+            record.reply = reply_fields(q, &mut f, ctx, carry);
             f.finish(ctx, LONG_KEYS);
         }
         _ => record.answer = answer_value(q, node, ctx, carry),
     }
     Some(record)
+}
+
+/// `source: msp` and what goes with it: who at the MSP answered, when, its comment, and the
+/// owner's own answer where the two differ.
+fn reply_fields(
+    q: &crate::bank::Question,
+    f: &mut Fields,
+    ctx: &mut Ctx,
+    carry: Carry,
+) -> Option<MspReply> {
+    let id = q.id.as_str();
+    let source_pos = f.get("source").map(|n| n.pos);
+    let source = f.text_opt(ctx, "source").map(|s| s.to_lowercase());
+    let from_msp = match source.as_deref() {
+        None | Some("owner") => false,
+        Some("msp") => true,
+        Some(other) => {
+            ctx.error(
+                source_pos.unwrap_or_default(),
+                "invalid-source",
+                format!(
+                    "`source: {}` is not a source; write `source: owner` (your own answer) or `source: msp` (from your MSP's reply)",
+                    ellipsize(other, 30)
+                ),
+            );
+            false
+        }
+    };
+    let reply = MspReply {
+        by: f.text_opt(ctx, "replied_by"),
+        on: date_field(f, ctx, "replied_on"),
+        comment: f.text_opt(ctx, "msp_comment"),
+        owner_answer: f
+            .get("owner_answer")
+            .and_then(|n| answer_value(q, n, ctx, carry)),
+    };
+    if from_msp {
+        return Some(reply);
+    }
+    if let Some(key) = REPLY_KEYS.iter().find_map(|k| f.get(k).map(|n| (k, n.pos))) {
+        ctx.error(
+            key.1,
+            "reply-without-source",
+            format!(
+                "`{}` belongs to an answer from your MSP's reply, but the answer to {id} does not say `source: msp`; add that line, or delete `{}`",
+                key.0, key.0
+            ),
+        );
+    }
+    None
 }
 
 fn answer_value(

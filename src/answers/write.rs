@@ -29,7 +29,8 @@ pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
     let long = record.note.is_some()
         || record.evidence.is_some()
         || record.as_of.is_some()
-        || record.asked_msp.is_some();
+        || record.asked_msp.is_some()
+        || record.reply.is_some();
     if !long {
         return vec![match answer {
             Some(a) => format!("{pad}{}: {a}", record.question),
@@ -51,6 +52,21 @@ pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
     }
     if let Some(asked) = record.asked_msp {
         lines.push(format!("{pad}  asked_msp: {asked}"));
+    }
+    if let Some(reply) = &record.reply {
+        lines.push(format!("{pad}  source: msp"));
+        if let Some(by) = &reply.by {
+            lines.push(format!("{pad}  replied_by: {}", yaml::scalar(by)));
+        }
+        if let Some(on) = reply.on {
+            lines.push(format!("{pad}  replied_on: {on}"));
+        }
+        if let Some(comment) = &reply.comment {
+            lines.push(format!("{pad}  msp_comment: {}", yaml::scalar(comment)));
+        }
+        if let Some(owner) = &reply.owner_answer {
+            lines.push(format!("{pad}  owner_answer: {}", answer_word(owner.id())));
+        }
     }
     lines
 }
@@ -77,6 +93,7 @@ pub fn to_yaml(answers: &AnswersFile, bank: &Bank) -> String {
     let _ = writeln!(out, "bank: {}", yaml::scalar(&answers.bank_reference()));
     for (key, value) in [
         ("organization", answers.organization.clone()),
+        ("msp", answers.msp.clone()),
         ("assessed_by", answers.assessed_by.clone()),
         ("assessed_on", answers.assessed_on.map(|d| d.to_string())),
     ] {

@@ -67,6 +67,7 @@ pub fn new_answers(bank: &Bank, file: &str) -> AnswersFile {
         bank_id: bank.id.clone(),
         bank_version: bank.version.clone(),
         organization: None,
+        msp: None,
         assessed_by: None,
         assessed_on: None,
         answers: Vec::new(),
@@ -570,11 +571,7 @@ impl<'b> Interview<'b> {
                 self.answers.answers.push(AnswerRecord {
                     question: id,
                     answer: None,
-                    note: None,
-                    evidence: None,
-                    as_of: None,
-                    asked_msp: None,
-                    pos: Default::default(),
+                    ..AnswerRecord::default()
                 });
                 self.answers.answers.len() - 1
             }
@@ -583,7 +580,12 @@ impl<'b> Interview<'b> {
     }
 
     fn set_answer(&mut self, i: usize, answer: Answer) {
-        self.record_mut(i).answer = Some(answer);
+        let record = self.record_mut(i);
+        // A changed answer is the owner's own: what the MSP replied no longer backs it.
+        if record.answer.as_ref() != Some(&answer) {
+            record.reply = None;
+        }
+        record.answer = Some(answer);
         if self.answers.assessed_on.is_none() {
             self.answers.assessed_on = Some(self.today);
         }

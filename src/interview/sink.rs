@@ -41,11 +41,7 @@ impl<'b> FileSink<'b> {
             Some(q) => sample.answers.push(AnswerRecord {
                 question: q.id.clone(),
                 answer: Some(Answer::Unknown),
-                note: None,
-                evidence: None,
-                as_of: None,
-                asked_msp: None,
-                pos: Default::default(),
+                ..AnswerRecord::default()
             }),
             None => {
                 if let Some(r) = sample.answers.first_mut() {

@@ -11,6 +11,7 @@ mod junit;
 mod markdown;
 mod oscal;
 mod outline;
+pub mod reply;
 mod sarif;
 mod table;
 
@@ -482,7 +483,9 @@ pub fn tier_text(report: &Report) -> String {
 /// A finding's title as every format shows it: "Not verified: ..." for "I don't know",
 /// "... (partly)" for a partial gap.
 pub fn finding_title(f: &crate::report::Finding) -> String {
-    if f.claim {
+    if let Some(d) = &f.disagreement {
+        reply::disagreement_title(d)
+    } else if f.claim {
         // An owner claim whose checks are unanswered: say what was claimed, not the gap
         // the question describes ("nobody is responsible").
         let area = f.area.as_deref().unwrap_or("this area").to_lowercase();

@@ -233,10 +233,28 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.unknown += 1;
             totals.unknown += 1;
         }
-        let Some(mut gap) = q.gap(answer) else {
+        // The owner and the MSP answered differently: nobody knows which is true, so it is
+        // scored as "I don't know" until they agree; the better of the two is the best case.
+        let disagreement = record.and_then(|r| r.disagreement());
+        let settled_best = disagreement.map(|(owner, msp)| {
+            let fraction = |a: &Answer| q.gap(a).map_or(0.0, Gap::fraction);
+            fraction(owner).min(fraction(msp))
+        });
+        if disagreement.is_some() {
+            counts.disagreements += 1;
+        } else if record.is_some_and(|r| r.reply.is_some()) {
+            counts.from_msp += 1;
+            if record.is_some_and(|r| r.evidence.is_some()) {
+                counts.from_msp_with_evidence += 1;
+            }
+        }
+        let Some(mut gap) = q.gap(answer).or(settled_best.map(|_| Gap::Full)) else {
             counts.not_applicable += 1;
             continue;
         };
+        if disagreement.is_some() {
+            gap = Gap::Full;
+        }
         match claim_check {
             Claim::Unverified => {
                 gap = Gap::Full;
@@ -247,7 +265,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             Claim::Failed(g) => gap = gap.max(g),
             Claim::Backed => {}
         }
-        let is_unknown = is_unknown || claim;
+        let is_unknown = is_unknown || claim || disagreement.is_some();
         let lost_here = f64::from(weight) * gap.fraction();
         possible += weight;
         lost += lost_here;
@@ -255,7 +273,11 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         totals.possible += weight;
         totals.lost += lost_here;
         totals.scored += 1;
-        let best = if is_unknown { 0.0 } else { gap.fraction() };
+        let best = match settled_best {
+            Some(best) => best,
+            None if is_unknown => 0.0,
+            None => gap.fraction(),
+        };
         items.push(item(gap.fraction(), best, !is_unknown));
         if gap == Gap::None {
             continue;
@@ -355,7 +377,10 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     let overall = Overall {
         score,
         best_case: high.map(|(s, _, _)| round_score(s)),
-        to_verify: counts.unknown + counts.unanswered + counts.unverified_claims,
+        to_verify: counts.unknown
+            + counts.unanswered
+            + counts.unverified_claims
+            + counts.disagreements,
         weighted: low.map(|(_, w, _)| (w * 10.0).round() / 10.0),
         deduction: low.map_or(0.0, |(_, _, d)| (d * 10.0).round() / 10.0),
         completeness_percent: completeness,
@@ -548,9 +573,10 @@ fn question_result(
     claim: bool,
 ) -> QuestionResult {
     let answer = record.and_then(|r| r.answer.as_ref());
+    let disagreement = disagreement_of(q, record);
     let status = match (applies, answer.map(|a| q.gap(a))) {
         (false, _) => QuestionStatus::NotAsked,
-        _ if claim => QuestionStatus::Gap,
+        _ if claim || disagreement.is_some() => QuestionStatus::Gap,
         (true, None) => QuestionStatus::Unanswered,
         (true, Some(None)) => QuestionStatus::NotApplicable,
         (true, Some(Some(Gap::None))) => QuestionStatus::Met,
@@ -572,6 +598,8 @@ fn question_result(
         answer_label: answer.map_or(String::new(), |a| answer_label(q, a, record)),
         note: record.and_then(|r| r.note.clone()),
         asked_msp: record.and_then(|r| r.asked_msp).map(|d| d.to_string()),
+        msp_reply: msp_confirmation(record),
+        disagreement,
         line: record.map_or(0, |r| r.pos.line),
         column: record.map_or(0, |r| r.pos.column),
         references: q.references.clone(),
@@ -693,12 +721,38 @@ fn not_asked_note<'a>(
 /// The answer in words; an "I don't know" sent to the MSP says so (and when), so every
 /// report shows it as asked. Scoring does not look at this.
 fn answer_label(q: &Question, answer: &Answer, record: Option<&AnswerRecord>) -> String {
+    if let Some(r) = record.filter(|r| r.reply.is_some()) {
+        return crate::render::reply::msp_answer_label(q.answer_label(answer), r);
+    }
     match record.and_then(|r| r.asked_msp) {
         Some(day) if *answer == Answer::Unknown => {
             format!("{} (asked your MSP on {day})", q.answer_label(answer))
         }
         _ => q.answer_label(answer).to_string(),
     }
+}
+
+/// What the MSP's reply said, for an answer from it.
+fn msp_confirmation(record: Option<&AnswerRecord>) -> Option<MspConfirmation> {
+    let record = record?;
+    let reply = record.reply.as_ref()?;
+    Some(MspConfirmation {
+        by: reply.by.clone(),
+        on: reply.on.map(|d| d.to_string()),
+        comment: reply.comment.clone(),
+        evidence: record.evidence.clone(),
+    })
+}
+
+/// The owner's answer and the MSP's, in words, where they differ.
+fn disagreement_of(q: &Question, record: Option<&AnswerRecord>) -> Option<Disagreement> {
+    let (owner, msp) = record?.disagreement()?;
+    Some(Disagreement {
+        owner_answer: owner.id().to_string(),
+        owner_label: q.answer_label(owner).to_string(),
+        msp_answer: msp.id().to_string(),
+        msp_label: q.answer_label(msp).to_string(),
+    })
 }
 
 fn finding(
@@ -716,6 +770,8 @@ fn finding(
         q.severity.lower()
     };
     let domain = bank.domain_of(q);
+    let disagreement = disagreement_of(q, record);
+    let unverified = *answer == Answer::Unknown || claim || disagreement.is_some();
     Finding {
         rank: 0,
         question: q.id.clone(),
@@ -730,13 +786,16 @@ fn finding(
         lost: f64::from(q.severity.weight()) * gap.fraction(),
         answer: answer.id().to_string(),
         answer_label: answer_label(q, answer, record),
-        unverified: *answer == Answer::Unknown || claim,
+        unverified,
         claim,
         area: q.area.clone(),
-        recommendation: q.recommendation.clone(),
+        recommendation: match &disagreement {
+            Some(_) => crate::render::reply::disagreement_recommendation(&q.recommendation).into(),
+            None => q.recommendation.clone(),
+        },
         // Checking an "I don't know" is a question for the MSP, whoever fixes the gap; except
         // the owner's own homework (her leader, her insurance), which stays hers.
-        who_acts: if (*answer == Answer::Unknown || claim)
+        who_acts: if unverified
             && !(q.answered_by == crate::bank::AnsweredBy::Owner
                 && q.who_acts == crate::bank::WhoActs::You)
         {
@@ -756,6 +815,8 @@ fn finding(
         line: record.map_or(0, |r| r.pos.line),
         column: record.map_or(0, |r| r.pos.column),
         acceptance,
+        msp_reply: msp_confirmation(record),
+        disagreement,
     }
 }
 
