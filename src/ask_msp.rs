@@ -10,17 +10,31 @@ use crate::bank::{AnsweredBy, Bank, Kind, Question, WhoActs};
 use crate::report::{QuestionStatus, Report};
 use crate::sanitize::markdown as md;
 
-/// Why a question is in the letter.
-enum Reason {
+/// Why a question is put to the MSP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The owner does not know (or has not answered a question only the MSP can).
     Unknown,
-    MspOwns { shared: bool },
+    /// The owner believes the MSP owns the area (alone, or shared).
+    MspOwns {
+        /// Shared with the owner.
+        shared: bool,
+    },
+    /// The owner answered a question about what the MSP does: a belief for it to confirm.
+    Confirm {
+        /// The owner's answer, in words.
+        believed: String,
+    },
 }
 
-/// The questions the letter asks, with why each is in it, in report order.
-fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
+/// The questions to put to the MSP, with why each is asked, in report order: every "I don't
+/// know" but the owner's own homework, every area the owner believes the MSP owns, and
+/// every question about what the MSP does that the MSP has not answered itself. An answer
+/// already from the MSP's reply is not asked again.
+pub fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
     let mut items: Vec<(&Question, Reason)> = Vec::new();
     for r in &report.questions {
-        if matches!(r.status, QuestionStatus::NotAsked) {
+        if matches!(r.status, QuestionStatus::NotAsked) || r.msp_reply.is_some() {
             continue;
         }
         let Some(q) = bank.question(&r.id) else {
@@ -41,6 +55,7 @@ fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
         }) && matches!(parent_answer, Some("us" | "vendor"));
         // The owner's own homework (her leader, her insurance) is not the MSP's to answer.
         let hers = q.answered_by == AnsweredBy::Owner && q.who_acts == WhoActs::You;
+        let msps = q.answered_by == AnsweredBy::Msp && !owner_side;
         match r.answer.as_deref() {
             Some("unknown") if owner_side || hers => {}
             Some("unknown") => items.push((q, Reason::Unknown)),
@@ -48,6 +63,15 @@ fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
                 q,
                 Reason::MspOwns {
                     shared: owner == "shared",
+                },
+            )),
+            None if msps && r.status == QuestionStatus::Unanswered => {
+                items.push((q, Reason::Unknown))
+            }
+            Some(_) if msps => items.push((
+                q,
+                Reason::Confirm {
+                    believed: r.answer_label.clone(),
                 },
             )),
             _ => {}
@@ -113,6 +137,10 @@ pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
             let _ = writeln!(out, "### {n}. {}\n", md(&question));
             let context = match reason {
                 Reason::Unknown => "We do not know the answer to this today.".to_string(),
+                Reason::Confirm { believed } => format!(
+                    "We believe the answer is \"{}\". Please confirm, or tell us what is true.",
+                    md(believed)
+                ),
                 Reason::MspOwns { shared } => format!(
                     "We understand that {} {} responsible for {}. Please confirm what you do, and what you expect from us.",
                     if *shared { "you and we are" } else { "you are" },

@@ -30,6 +30,7 @@ pub mod interview;
 pub mod limits;
 pub mod portfolio;
 pub mod render;
+pub mod reply;
 pub mod report;
 pub mod sanitize;
 pub mod schemas;

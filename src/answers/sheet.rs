@@ -32,7 +32,43 @@ pub const COLUMNS: &[&str] = &[
 /// Columns read into the answer record (the others are for the person filling it in).
 const READ: &[&str] = &["answer", "note", "evidence", "as_of"];
 /// The file fields a sheet may give.
-pub const FILE_FIELDS: &[&str] = &["bank", "organization", "assessed_by", "assessed_on"];
+pub const FILE_FIELDS: &[&str] = &["bank", "organization", "msp", "assessed_by", "assessed_on"];
+
+/// What a kind of sheet holds: the table's sheet and columns, and the fields sheet's rows.
+/// Answers files and the MSP's reply forms are read by the same code through one of these.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    /// The table's sheet in a workbook.
+    pub sheet: &'static str,
+    /// The sheet of file fields (field names in column A, values in column B).
+    pub fields_sheet: &'static str,
+    /// The table's columns (headers are compared lower-cased, spaces read as `_`).
+    pub columns: &'static [&'static str],
+    /// The columns read into each row's entry.
+    pub read: &'static [&'static str],
+    /// The file fields.
+    pub fields: &'static [&'static str],
+    /// What the file is, for messages: "an answers file".
+    pub what: &'static str,
+    /// The command that writes a blank one, for messages.
+    pub start: &'static str,
+}
+
+/// An answers workbook or CSV file.
+pub(crate) const ANSWERS_LAYOUT: Layout = Layout {
+    sheet: ANSWERS_SHEET,
+    fields_sheet: FILE_SHEET,
+    columns: COLUMNS,
+    read: READ,
+    fields: FILE_FIELDS,
+    what: "an answers file",
+    start: "msp-risk template --output answers.xlsx",
+};
+
+/// A column header or field name as read: `Evidence date` is `evidence_date`.
+fn header_key(s: &str) -> String {
+    s.trim().to_lowercase().replace(' ', "_")
+}
 
 /// Whether a file name is read as a spreadsheet rather than YAML.
 pub fn is_sheet_name(name: &str) -> bool {
@@ -156,6 +192,33 @@ fn text_of(cell: &Cell) -> String {
 /// Reads an `.xlsx` or `.csv` answers file against `bank`; fails with every problem found,
 /// each naming its cell.
 pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
+    load_with(
+        bytes,
+        file,
+        &ANSWERS_LAYOUT,
+        &bank.reference(),
+        |tree| super::parse::answers_file(tree, file, bank),
+        |out, where_is| {
+            for r in &mut out.answers {
+                if let Some(real) = where_is(r.pos.line) {
+                    r.pos = real;
+                }
+            }
+        },
+    )
+}
+
+/// Reads a workbook or CSV file laid out as `layout` into the tree a YAML file would give,
+/// and `parse`s it; every problem names its cell. `fix` puts the parsed positions back on
+/// the cells they came from.
+pub(crate) fn load_with<T>(
+    bytes: &[u8],
+    file: &str,
+    layout: &Layout,
+    bank_reference: &str,
+    parse: impl FnOnce(&Node) -> Result<T, LoadError>,
+    fix: impl FnOnce(&mut T, &dyn Fn(u64) -> Option<Pos>),
+) -> Result<T, LoadError> {
     let unreadable = |why: String| LoadError::Invalid {
         diagnostics: vec![crate::diagnostic::Diagnostic::new(
             file,
@@ -167,7 +230,7 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
     let (answers, fields) = if file.to_ascii_lowercase().ends_with(".csv") {
         (csv_grid(bytes).map_err(unreadable)?, None)
     } else {
-        let (a, f) = xlsx_grids(bytes).map_err(unreadable)?;
+        let (a, f) = xlsx_grids(bytes, layout).map_err(unreadable)?;
         (a, Some(f))
     };
     let mut b = Builder {
@@ -179,19 +242,20 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
     if let Some(Some(grid)) = &fields {
         for (row, cells) in &grid.rows {
             let name_cell = cells.first().unwrap_or(&Cell::Empty);
-            let name = text_of(name_cell).to_lowercase();
+            let name = header_key(&text_of(name_cell));
             if name.is_empty() || (name == "field" && *row == grid.rows[0].0) {
                 continue;
             }
             let key_pos = b.pos(grid, *row, 0);
-            if !FILE_FIELDS.contains(&name.as_str()) {
+            if !layout.fields.contains(&name.as_str()) {
                 b.problem(
                     key_pos,
                     "unknown-field",
                     format!(
-                        "`{}` is not a field of an answers file; use one of: {}",
+                        "`{}` is not a field of {}; use one of: {}",
                         ellipsize(&name, 30),
-                        FILE_FIELDS.join(", ")
+                        layout.what,
+                        layout.fields.join(", ")
                     ),
                 );
                 continue;
@@ -204,20 +268,21 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
     let answers_pos = b.pos(&answers, answers.rows.first().map_or(0, |r| r.0), 0);
     if let Some((header_row, header)) = answers.rows.first() {
         let mut columns: HashMap<String, usize> = HashMap::new();
+        let known: Vec<String> = layout.columns.iter().map(|c| header_key(c)).collect();
         for (col, cell) in header.iter().enumerate() {
-            let name = text_of(cell).to_lowercase();
+            let name = header_key(&text_of(cell));
             if name.is_empty() {
                 continue;
             }
             let pos = b.pos(&answers, *header_row, col);
-            if !COLUMNS.contains(&name.as_str()) {
+            if !known.contains(&name) {
                 b.problem(
                     pos,
                     "unknown-column",
                     format!(
                         "the column header `{}` is not one msp-risk reads; name it one of: {}",
                         ellipsize(&name, 30),
-                        COLUMNS.join(", ")
+                        layout.columns.join(", ")
                     ),
                 );
             } else if columns.insert(name.clone(), col).is_some() {
@@ -236,7 +301,7 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
                     "missing-column",
                     format!(
                         "the header row has no `{needed}` column; the first row must name the columns ({})",
-                        COLUMNS.join(", ")
+                        layout.columns.join(", ")
                     ),
                 );
             }
@@ -247,7 +312,8 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
             let get = |col: usize| cells.get(col).unwrap_or(&Cell::Empty);
             let Some(id_col) = id_col else { break };
             let id = text_of(get(id_col));
-            let read: Vec<(&str, usize)> = READ
+            let read: Vec<(&str, usize)> = layout
+                .read
                 .iter()
                 .filter_map(|name| columns.get(*name).map(|c| (*name, *c)))
                 .collect();
@@ -268,10 +334,10 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
             let key_pos = b.pos(&answers, *row, id_col);
             // A CSV file gives the file fields as rows: `bank` in the id column, the value in
             // the answer column.
-            if fields.is_none() && FILE_FIELDS.contains(&id.to_lowercase().as_str()) {
+            if fields.is_none() && layout.fields.contains(&header_key(&id).as_str()) {
                 if let Some(col) = columns.get("answer") {
                     let node = b.value(&answers, *row, *col, get(*col));
-                    push_unique(&mut b, &mut root, id.to_lowercase(), key_pos, node);
+                    push_unique(&mut b, &mut root, header_key(&id), key_pos, node);
                 }
                 continue;
             }
@@ -325,7 +391,7 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
             "missing-column",
             format!(
                 "the sheet is empty; its first row must name the columns ({})",
-                COLUMNS.join(", ")
+                layout.columns.join(", ")
             ),
         );
     }
@@ -363,8 +429,8 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
                 "a row with `bank` in the id column and, in the answer column,"
             };
             d.message = format!(
-                "the answers file does not say which bank it answers; add {how} `{}`",
-                bank.reference()
+                "{} does not say which bank it answers; add {how} `{bank_reference}`",
+                layout.what
             );
         }
         let label = where_is(d.line).map(|(l, _)| l.clone());
@@ -390,14 +456,9 @@ pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadEr
             )
         })
         .collect();
-    let parsed = super::parse::answers_file(&tree, file, bank);
-    match parsed {
+    match parse(&tree) {
         Ok(mut out) if diagnostics.is_empty() => {
-            for r in &mut out.answers {
-                if let Some((_, real)) = where_is(r.pos.line) {
-                    r.pos = *real;
-                }
-            }
+            fix(&mut out, &|line| where_is(line).map(|(_, real)| *real));
             Ok(out)
         }
         Ok(_) => {
@@ -457,7 +518,7 @@ fn check_unzipped_size(bytes: &[u8]) -> Result<(), String> {
 }
 
 /// The Answers sheet and, if there is one, the File sheet of a workbook.
-fn xlsx_grids(bytes: &[u8]) -> Result<(Grid, Option<Grid>), String> {
+fn xlsx_grids(bytes: &[u8], layout: &Layout) -> Result<(Grid, Option<Grid>), String> {
     use calamine::Reader;
     check_unzipped_size(bytes)?;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
@@ -474,9 +535,10 @@ fn xlsx_grids(bytes: &[u8]) -> Result<(Grid, Option<Grid>), String> {
             .find(|n| n.trim().eq_ignore_ascii_case(wanted))
             .cloned()
     };
-    let Some(answers) = find(ANSWERS_SHEET) else {
+    let Some(answers) = find(layout.sheet) else {
         return Err(format!(
-            "the workbook has no sheet named `{ANSWERS_SHEET}`; start from `msp-risk template --output answers.xlsx`"
+            "the workbook has no sheet named `{}`; start from `{}`",
+            layout.sheet, layout.start
         ));
     };
     let mut grid = |name: &str| -> Result<Grid, String> {
@@ -535,7 +597,7 @@ fn xlsx_grids(bytes: &[u8]) -> Result<(Grid, Option<Grid>), String> {
         })
     };
     let a = grid(&answers)?;
-    let f = match find(FILE_SHEET) {
+    let f = match find(layout.fields_sheet) {
         Some(name) => Some(grid(&name)?),
         None => None,
     };

@@ -26,6 +26,7 @@ mod walk;
 
 pub use sorted::RankedLines;
 pub use walk::{for_each_input, for_each_input_unnamed, Input, Problem};
+pub(crate) use walk::clash_key;
 
 /// The file extension each format gets in an output folder.
 pub fn extension(format: Format) -> &'static str {

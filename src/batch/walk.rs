@@ -327,7 +327,7 @@ pub(crate) fn flat_name(relative: &Path) -> String {
 /// The key two names clash on: canonically composed and case folded, so `Acme` and `acme`,
 /// or `é` written as one character or as `e` and an accent (one file on macOS and Windows),
 /// are told apart by number.
-fn clash_key(name: &str) -> String {
+pub(crate) fn clash_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let folded: String = name.nfkc().collect::<String>().to_lowercase();
     folded.nfkc().collect()

@@ -1,0 +1,351 @@
+//! The round trip with the MSP: a reply form listing the questions to put to it (a workbook
+//! or YAML), read back when it returns, and merged into each client's answers file.
+//!
+//! Every merged answer records that it came from the MSP (`source: msp`, who, when, its
+//! comment and evidence). An owner's answer is never silently replaced: where the MSP's
+//! answer differs, the owner's is kept as `owner_answer` and the report shows a
+//! disagreement to settle.
+
+mod parse;
+mod workbook;
+mod yaml;
+
+pub use parse::load;
+pub use workbook::form_workbook;
+pub use yaml::form_yaml;
+
+use chrono::NaiveDate;
+
+use crate::answers::{AnswerRecord, AnswersFile, Migrated, MspReply};
+use crate::ask_msp::Reason;
+use crate::bank::{Answer, Bank};
+use crate::diagnostic::Pos;
+use crate::report::Report;
+
+/// What marks a file as a reply form (`form:` in YAML, the Form sheet in a workbook).
+pub const FORM_MARK: &str = "msp-risk reply";
+
+/// The questions sent to the MSP, ready to be written as a form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// `bank@version` the questions come from.
+    pub bank: String,
+    /// The client asking; `None` for a form covering several clients.
+    pub organization: Option<String>,
+    /// The MSP it is for.
+    pub msp: Option<String>,
+    /// The day it was made.
+    pub made_on: NaiveDate,
+    /// One row per question, in bank order.
+    pub rows: Vec<FormRow>,
+}
+
+/// One question on the form.
+#[derive(Debug, Clone)]
+pub struct FormRow {
+    /// The question id (hidden in the workbook: rows may be sorted or edited).
+    pub id: String,
+    /// The domain title.
+    pub topic: String,
+    /// The question in the MSP's words.
+    pub question: String,
+    /// Why it is asked (for one client), or `None` on a form for several.
+    pub reason: Option<Reason>,
+    /// The evidence that would help.
+    pub evidence: Option<String>,
+    /// The answers the MSP may give, in its words.
+    pub options: Vec<String>,
+}
+
+/// The form for the questions `reports` (one per client, scored with `bank`) put to the MSP:
+/// the union of their questions, in bank order. With one report, each row says what the
+/// client believes.
+pub fn form(bank: &Bank, reports: &[&Report], msp: Option<&str>, today: NaiveDate) -> Form {
+    let mut asked: Vec<Option<Reason>> = vec![None; bank.questions.len()];
+    let mut any = vec![false; bank.questions.len()];
+    for report in reports {
+        for (q, reason) in crate::ask_msp::items(bank, report) {
+            if let Some(i) = bank.position(&q.id) {
+                any[i] = true;
+                asked[i] = (reports.len() == 1).then_some(reason);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for domain in &bank.domains {
+        for &i in &domain.questions {
+            if !any[i] {
+                continue;
+            }
+            let q = &bank.questions[i];
+            rows.push(FormRow {
+                id: q.id.clone(),
+                topic: domain.title.to_string(),
+                question: q
+                    .msp_question
+                    .clone()
+                    .unwrap_or_else(|| q.text.to_string()),
+                reason: asked[i].clone(),
+                evidence: q.evidence_to_request.clone(),
+                options: crate::render::reply::msp_options(q)
+                    .into_iter()
+                    .map(|(_, label)| label)
+                    .collect(),
+            });
+        }
+    }
+    let organization = match reports {
+        [one] => one.organization.clone(),
+        _ => None,
+    };
+    Form {
+        bank: bank.reference(),
+        organization,
+        msp: msp.map(str::to_string),
+        made_on: today,
+        rows,
+    }
+}
+
+/// A reply form as the MSP returned it.
+#[derive(Debug, Clone, Default)]
+pub struct Reply {
+    /// The file as named by the user.
+    pub file: String,
+    /// The bank id the form was made from.
+    pub bank_id: String,
+    /// Its version.
+    pub bank_version: String,
+    /// The client the form was made for; `None` when it covers several.
+    pub organization: Option<String>,
+    /// The MSP that answered.
+    pub msp: Option<String>,
+    /// Who at the MSP answered.
+    pub replied_by: Option<String>,
+    /// When.
+    pub replied_on: Option<NaiveDate>,
+    /// The answers given (blank rows left out), in the form's order.
+    pub answers: Vec<ReplyAnswer>,
+    /// What carrying the reply over from an older bank version changed.
+    pub migrated: Option<Migrated>,
+}
+
+/// One answer in the MSP's reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyAnswer {
+    /// The question id (in the bank in use).
+    pub question: String,
+    /// The MSP's answer.
+    pub answer: Answer,
+    /// Its comment.
+    pub comment: Option<String>,
+    /// The evidence it names.
+    pub evidence: Option<String>,
+    /// The date of that evidence.
+    pub evidence_date: Option<NaiveDate>,
+    /// Where it is in the reply.
+    pub pos: Pos,
+}
+
+impl ReplyAnswer {
+    /// The evidence as one text: "SOC 2 Type 2 report (2026-06-30)".
+    pub fn evidence_text(&self) -> Option<String> {
+        match (&self.evidence, self.evidence_date) {
+            (Some(e), Some(d)) => Some(format!("{e} ({d})")),
+            (Some(e), None) => Some(e.clone()),
+            (None, Some(d)) => Some(format!("dated {d}")),
+            (None, None) => None,
+        }
+    }
+}
+
+/// What merging did to one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// The owner did not know (or had not answered): the MSP's answer fills it in.
+    Filled,
+    /// The MSP gave the owner's answer: now confirmed.
+    Confirmed,
+    /// The MSP's answer differs from the owner's: both kept, a disagreement to settle.
+    Disagrees,
+    /// The MSP is not sure where the owner answered: the owner's answer stays, unconfirmed.
+    MspNotSure,
+    /// An earlier reply's answer, updated by this one.
+    Updated,
+    /// The same as the file already holds from the MSP.
+    Unchanged,
+}
+
+/// One question's change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The question id.
+    pub question: String,
+    /// What happened.
+    pub kind: ChangeKind,
+    /// The answer in the file before, if any.
+    pub before: Option<Answer>,
+    /// The MSP's answer.
+    pub msp: Answer,
+}
+
+/// Why a reply is not merged into an answers file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// The reply answers another questionnaire.
+    #[error("the reply answers the questionnaire `{reply}`, but {file} answers `{answers}`")]
+    OtherBank {
+        /// The answers file.
+        file: String,
+        /// The reply's bank id.
+        reply: String,
+        /// The answers file's bank id.
+        answers: String,
+    },
+    /// The reply does not say which MSP answered.
+    #[error("the reply does not say which MSP answered; fill in `msp` (the Form sheet, or `msp:` in YAML)")]
+    NoMsp,
+    /// The reply comes from another MSP than the client's.
+    #[error("the reply is from `{reply}`, but {file} names its MSP as `{client}`; merge each MSP's reply into its own clients' files")]
+    OtherMsp {
+        /// The answers file.
+        file: String,
+        /// The MSP named in the reply.
+        reply: String,
+        /// The MSP named in the answers file.
+        client: String,
+    },
+    /// Several clients are being updated and this one does not name its MSP.
+    #[error("{file} does not name its MSP, so it cannot be checked against the reply from `{reply}`; add the line `msp: {reply}` to it if that is its MSP")]
+    ClientNamesNoMsp {
+        /// The answers file.
+        file: String,
+        /// The MSP named in the reply.
+        reply: String,
+    },
+    /// The reply was made for another client.
+    #[error("the reply answers questions from `{reply}`, not from `{client}` ({file}); use the reply made for this client, or one made for all clients")]
+    OtherClient {
+        /// The answers file.
+        file: String,
+        /// The client named in the reply.
+        reply: String,
+        /// The client named in the answers file.
+        client: String,
+    },
+}
+
+/// Names compared as people write them: case, accents' composition, spaces and punctuation
+/// at the ends do not matter ("Acme IT" is "acme it.").
+pub fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        crate::batch::clash_key(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string()
+    };
+    norm(a) == norm(b)
+}
+
+/// `answers` with `reply` merged in, and what changed; or why it must not be. `several`
+/// says whether one reply is being merged into several clients' files: then each must name
+/// its MSP, so that a reply is never merged into another MSP's client.
+pub fn merge(
+    answers: &AnswersFile,
+    reply: &Reply,
+    several: bool,
+) -> Result<(AnswersFile, Vec<Change>), Refusal> {
+    if reply.bank_id != answers.bank_id {
+        return Err(Refusal::OtherBank {
+            file: answers.file.clone(),
+            reply: reply.bank_id.clone(),
+            answers: answers.bank_id.clone(),
+        });
+    }
+    let reply_msp = reply.msp.clone().ok_or(Refusal::NoMsp)?;
+    match &answers.msp {
+        Some(client) if !same_name(client, &reply_msp) => {
+            return Err(Refusal::OtherMsp {
+                file: answers.file.clone(),
+                reply: reply_msp,
+                client: client.clone(),
+            })
+        }
+        None if several => {
+            return Err(Refusal::ClientNamesNoMsp {
+                file: answers.file.clone(),
+                reply: reply_msp,
+            })
+        }
+        _ => {}
+    }
+    if let (Some(r), Some(c)) = (&reply.organization, &answers.organization) {
+        if !same_name(r, c) {
+            return Err(Refusal::OtherClient {
+                file: answers.file.clone(),
+                reply: r.clone(),
+                client: c.clone(),
+            });
+        }
+    }
+    let mut out = answers.clone();
+    if out.msp.is_none() {
+        out.msp = Some(reply_msp);
+    }
+    let mut changes = Vec::new();
+    for a in &reply.answers {
+        let from_msp = MspReply {
+            by: reply.replied_by.clone(),
+            on: reply.replied_on,
+            comment: a.comment.clone(),
+            owner_answer: None,
+        };
+        let position = out.answers.iter().position(|r| r.question == a.question);
+        let record = match position {
+            Some(i) => &mut out.answers[i],
+            None => {
+                out.answers.push(AnswerRecord {
+                    question: a.question.clone(),
+                    ..AnswerRecord::default()
+                });
+                let last = out.answers.len() - 1;
+                &mut out.answers[last]
+            }
+        };
+        let before = record.answer.clone();
+        // The owner's own belief, if the file holds one (an earlier reply keeps the owner's
+        // answer it disagreed with).
+        let owner = match &record.reply {
+            Some(earlier) => earlier.owner_answer.clone(),
+            None => before.clone().filter(|b| *b != Answer::Unknown),
+        };
+        let kind = match (&record.reply, &owner) {
+            (Some(_), _) if before.as_ref() == Some(&a.answer) => ChangeKind::Unchanged,
+            (Some(_), _) => ChangeKind::Updated,
+            (None, None) => ChangeKind::Filled,
+            (None, Some(_)) if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
+            (None, Some(o)) if *o == a.answer => ChangeKind::Confirmed,
+            (None, Some(_)) => ChangeKind::Disagrees,
+        };
+        changes.push(Change {
+            question: a.question.clone(),
+            kind,
+            before: before.clone(),
+            msp: a.answer.clone(),
+        });
+        if kind == ChangeKind::MspNotSure {
+            continue;
+        }
+        record.answer = Some(a.answer.clone());
+        record.reply = Some(MspReply {
+            owner_answer: owner.filter(|o| *o != a.answer && a.answer != Answer::Unknown),
+            ..from_msp
+        });
+        if let Some(evidence) = a.evidence_text() {
+            record.evidence = Some(evidence);
+        }
+    }
+    Ok((out, changes))
+}
