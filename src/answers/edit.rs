@@ -278,10 +278,11 @@ fn set_entry(
     Some(lines.text())
 }
 
-/// A one-line entry such as `GOV-01: yes  # asked Bob` keeps its comment when rewritten as a
-/// one-line entry.
+/// A one-line entry such as `GOV-01: yes  # asked Bob` keeps its comment when rewritten, on
+/// its first line.
 fn keep_trailing_comment(old: &str, old_is_one_line: bool, mut new: Vec<String>) -> Vec<String> {
-    if !old_is_one_line || new.len() != 1 {
+    // A one-line entry that becomes several lines keeps its comment on the key's line.
+    if !old_is_one_line || new.is_empty() {
         return new;
     }
     let Some((_, value)) = old.split_once(':') else {

@@ -25,8 +25,8 @@ mod sorted;
 mod walk;
 
 pub use sorted::RankedLines;
-pub use walk::{for_each_input, for_each_input_unnamed, Input, Problem};
 pub(crate) use walk::clash_key;
+pub use walk::{for_each_input, for_each_input_unnamed, Input, Problem};
 
 /// The file extension each format gets in an output folder.
 pub fn extension(format: Format) -> &'static str {

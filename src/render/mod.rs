@@ -610,7 +610,7 @@ fn waiting_for_msp(report: &Report) -> impl Iterator<Item = &str> {
     report
         .questions
         .iter()
-        .filter(|q| q.answer.as_deref() == Some(crate::bank::UNKNOWN))
+        .filter(|q| q.answer.as_deref() == Some(crate::bank::UNKNOWN) && q.msp_reply.is_none())
         .filter_map(|q| q.asked_msp.as_deref())
 }
 

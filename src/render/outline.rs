@@ -139,9 +139,16 @@ fn summary(r: &Report) -> Summary {
     Summary {
         headline: super::headline(r),
         // Answers waiting for the MSP come first: they are why a new report scores low.
-        explanation: match (super::waiting_on_msp(r), super::score_explanation(r)) {
-            (Some(w), Some(e)) => Some(format!("{w} {e}")),
-            (w, e) => w.or(e),
+        explanation: {
+            let parts: Vec<String> = [
+                super::waiting_on_msp(r),
+                super::reply::reply_summary(r),
+                super::score_explanation(r),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
         },
         rating: super::rating_text(r),
         tier: super::tier_text(r),

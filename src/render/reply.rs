@@ -152,3 +152,97 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
     ));
     lines
 }
+
+/// Said after writing a reply form: what it holds and the next step.
+pub fn form_written(shown: &str, rows: usize, files: &[std::path::PathBuf]) -> String {
+    let targets: Vec<String> = files
+        .iter()
+        .map(|f| super::typable_file(&f.display().to_string()).to_string())
+        .collect();
+    format!(
+        "Wrote {shown}: {rows} question(s) for your MSP. Send it to them; when it comes back, run\n  msp-risk import-reply {} {}",
+        super::typable_file(shown),
+        targets.join(" ")
+    )
+}
+
+/// What merging a reply into one answers file did (or, in a dry run, would do): a line of
+/// counts, the disagreements named, and with `dry_run` every change.
+pub fn merge_report(
+    bank: &crate::bank::Bank,
+    shown: &str,
+    changes: &[crate::reply::Change],
+    backup: Option<&str>,
+    dry_run: bool,
+) -> String {
+    use crate::reply::ChangeKind as K;
+    let count = |k: K| changes.iter().filter(|c| c.kind == k).count();
+    let mut parts = Vec::new();
+    for (kind, words) in [
+        (K::Filled, "filled in"),
+        (K::Confirmed, "confirmed"),
+        (K::Disagrees, "disagree with your answer"),
+        (K::MspNotSure, "not sure (your answer kept)"),
+        (K::Updated, "updated from an earlier reply"),
+        (K::Unchanged, "unchanged"),
+    ] {
+        let n = count(kind);
+        if n > 0 {
+            parts.push(format!("{n} {words}"));
+        }
+    }
+    let mut s = if changes.is_empty() {
+        format!("{shown}: the reply answers none of its questions")
+    } else {
+        format!(
+            "{shown}: {} answer(s) from your MSP{}: {}",
+            changes.len(),
+            if dry_run { " would be merged" } else { "" },
+            parts.join(", ")
+        )
+    };
+    match backup {
+        Some(b) => s.push_str(&format!(". A copy of the file as it was is in {b}.")),
+        None if dry_run => s.push_str(". Nothing was changed (dry run)."),
+        None if !changes.is_empty() => s.push_str(". The file already held them."),
+        None => s.push('.'),
+    }
+    let label = |id: &str, a: &crate::bank::Answer| {
+        bank.question(id)
+            .map_or(a.id().to_string(), |q| q.answer_label(a).to_string())
+    };
+    for c in changes {
+        let show = dry_run || c.kind == K::Disagrees;
+        if !show || c.kind == K::Unchanged {
+            continue;
+        }
+        let before = c.before.as_ref().map_or("unanswered".to_string(), |b| {
+            format!("\"{}\"", label(&c.question, b))
+        });
+        let what = match c.kind {
+            K::Disagrees => "disagreement to settle",
+            K::Confirmed => "confirmed",
+            K::Filled => "filled in",
+            K::MspNotSure => "your MSP is not sure",
+            K::Updated => "updated",
+            K::Unchanged => "unchanged",
+        };
+        s.push_str(&format!(
+            "\n  {:<8} {what}: you {before}, your MSP \"{}\"",
+            c.question,
+            label(&c.question, &c.msp)
+        ));
+    }
+    crate::sanitize::terminal_text(&s).into_owned()
+}
+
+/// What carrying a reply over from an older bank version changed ("" when nothing).
+pub fn reply_migration_note(m: &crate::answers::Migrated) -> String {
+    if m.renamed.is_empty() && m.retired.is_empty() && m.options.is_empty() {
+        return String::new();
+    }
+    format!(
+        "the reply was made from an older version of the questionnaire.{}",
+        super::migration_note(m)
+    )
+}

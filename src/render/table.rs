@@ -645,6 +645,9 @@ impl TableRenderer {
         if let Some(waiting) = super::waiting_on_msp(r) {
             self.hanging(out, "", "  ", &waiting);
         }
+        if let Some(replied) = super::reply::reply_summary(r) {
+            self.hanging(out, "", "  ", &replied);
+        }
         self.hanging(out, "", "  ", &format!("MSP tier: {}", super::tier_text(r)));
     }
 

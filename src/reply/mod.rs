@@ -81,10 +81,7 @@ pub fn form(bank: &Bank, reports: &[&Report], msp: Option<&str>, today: NaiveDat
             rows.push(FormRow {
                 id: q.id.clone(),
                 topic: domain.title.to_string(),
-                question: q
-                    .msp_question
-                    .clone()
-                    .unwrap_or_else(|| q.text.to_string()),
+                question: q.msp_question.clone().unwrap_or_else(|| q.text.to_string()),
                 reason: asked[i].clone(),
                 evidence: q.evidence_to_request.clone(),
                 options: crate::render::reply::msp_options(q)

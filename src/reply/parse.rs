@@ -188,9 +188,13 @@ fn reply(root: &Node, file: &str, bank: &Bank) -> Result<Reply, LoadError> {
                         );
                         continue;
                     }
-                    if let Some(a) =
-                        row(q, key.pos, value, &mut ctx, migration.map(|m| (m, &mut migrated)))
-                    {
+                    if let Some(a) = row(
+                        q,
+                        key.pos,
+                        value,
+                        &mut ctx,
+                        migration.map(|m| (m, &mut migrated)),
+                    ) {
                         out.answers.push(a);
                     }
                 }
@@ -282,7 +286,10 @@ fn answer(
     };
     let mut word = written.to_lowercase();
     if let Some((m, log)) = migration {
-        if let Some(new) = m.option_to(&q.id, &word).filter(|_| q.parse_answer(&word).is_none()) {
+        if let Some(new) = m
+            .option_to(&q.id, &word)
+            .filter(|_| q.parse_answer(&word).is_none())
+        {
             log.options
                 .push((q.id.clone(), word.clone(), new.to_string()));
             word = new.to_string();

@@ -86,7 +86,11 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
     fields.set_column_width(2, 60)?;
     let made_on = form.made_on.to_string();
     let rows: [(&str, Option<&str>, &str); 7] = [
-        ("form", Some(FORM_MARK), "marks this as a reply form; leave as it is"),
+        (
+            "form",
+            Some(FORM_MARK),
+            "marks this as a reply form; leave as it is",
+        ),
         (
             "bank",
             Some(&form.bank),
@@ -119,7 +123,9 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
     how.set_column_width(0, 110)?;
     let mut lines = vec![cell(&format!(
         "Questions for {} from {}",
-        form.msp.as_deref().unwrap_or("our managed service provider"),
+        form.msp
+            .as_deref()
+            .unwrap_or("our managed service provider"),
         form.organization.as_deref().unwrap_or("our customers")
     ))];
     lines.extend(

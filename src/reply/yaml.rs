@@ -18,7 +18,10 @@ fn comment(out: &mut String, indent: &str, text: &str) {
 /// The form as a YAML file to fill in: every question as comments above its empty entry.
 pub fn form_yaml(form: &Form) -> String {
     let mut out = String::new();
-    let msp = form.msp.as_deref().unwrap_or("our managed service provider");
+    let msp = form
+        .msp
+        .as_deref()
+        .unwrap_or("our managed service provider");
     let from = form.organization.as_deref().unwrap_or("your customers");
     comment(&mut out, "", &format!("Questions for {msp} from {from}"));
     out.push_str("#\n");
@@ -52,7 +55,11 @@ pub fn form_yaml(form: &Form) -> String {
             comment(&mut out, "  ", &believed);
         }
         if let Some(evidence) = &row.evidence {
-            comment(&mut out, "  ", &format!("Evidence that would help: {evidence}"));
+            comment(
+                &mut out,
+                "  ",
+                &format!("Evidence that would help: {evidence}"),
+            );
         }
         comment(
             &mut out,

@@ -417,7 +417,8 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     };
     let verify = findings
         .iter()
-        .filter(|f| f.unverified && f.is_open())
+        // A disagreement is settled with the MSP, not asked again.
+        .filter(|f| f.unverified && f.is_open() && f.disagreement.is_none())
         .map(|f| f.question.clone())
         .collect();
 

@@ -120,16 +120,37 @@ Examples:
   msp-risk diff old.yaml new.yaml --fail-on-regression      # in CI")]
     Diff(DiffArgs),
 
-    /// Write a letter of questions for your MSP: every "I don't know" and every area you
-    /// believe the MSP owns
+    /// Write the questions for your MSP: a letter, or a reply form (workbook or YAML) to
+    /// fill in and return: every "I don't know", every area you believe the MSP owns, and
+    /// every question about what the MSP does that it has not answered itself
     #[command(
         name = "ask-msp",
         after_help = "\
 Examples:
   msp-risk ask-msp answers.yaml --msp-name \"Acme IT\" --output questions-for-acme.md
+  msp-risk ask-msp answers.yaml --output reply.xlsx    # a form the MSP fills in and returns
+  msp-risk ask-msp clients/*.yaml --output acme-reply.xlsx   # one form for several clients
   msp-risk ask-msp answers.yaml | pandoc -o questions.docx"
     )]
     AskMsp(AskMspArgs),
+
+    /// Merge the MSP's answers from a returned reply form into answers files
+    ///
+    /// Each answer merged records that it came from the MSP (`source: msp`, who, when, its
+    /// comment and evidence). Your own answer is never replaced silently: where the MSP's
+    /// differs, yours is kept as `owner_answer` and the report shows a disagreement to settle.
+    /// One reply can go into many clients' files; each must name the same MSP (`msp:`).
+    #[command(
+        name = "import-reply",
+        after_help = "\
+Exit code 0 when every file was merged, 2 when the reply or any file could not be (the others
+are still merged).
+Examples:
+  msp-risk import-reply reply.xlsx answers.yaml --dry-run   # what would change
+  msp-risk import-reply reply.xlsx answers.yaml
+  msp-risk import-reply acme-reply.xlsx clients/*.yaml      # one MSP, many clients"
+    )]
+    ImportReply(ImportReplyArgs),
 
     /// Write a blank answers file: every question as a comment, ready to fill in
     #[command(after_help = "\
@@ -320,15 +341,32 @@ pub enum DiffFormat {
 
 #[derive(Debug, Args)]
 pub struct AskMspArgs {
-    /// The answers file
-    pub file: PathBuf,
-    /// The MSP's name, for the letter's title
+    /// The answers file (several, for one reply form covering several clients)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The MSP's name (default: the answers file's `msp:`)
     #[arg(long, value_name = "NAME")]
     pub msp_name: Option<String>,
-    /// Write the letter to this file (atomically, owner-only; never an input, a device or a
-    /// symlink; `-` is standard output) instead of standard output
+    /// Write to this file instead of standard output: `*.xlsx` or `*.yaml` is a reply form
+    /// for the MSP to fill in and return (never replaces a file), anything else the letter
+    /// (atomically; never an input, a device or a symlink; `-` is standard output)
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportReplyArgs {
+    /// The reply form the MSP returned (`*.xlsx` or `*.yaml`)
+    pub reply: PathBuf,
+    /// The answers files to merge it into, in place (a copy of each is kept as `*.bak`)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Show what would change, and change nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Print only errors
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ mod ask_msp;
 mod bank;
 mod check;
 mod diff;
+mod import_reply;
 mod interview;
 mod report;
 mod template;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Template(args) => template::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
         Command::AskMsp(args) => ask_msp::run(&cli, args),
+        Command::ImportReply(args) => import_reply::run(&cli, args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

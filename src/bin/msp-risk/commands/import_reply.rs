@@ -1,0 +1,144 @@
+//! `msp-risk import-reply REPLY FILE...`: the MSP's answers merged into answers files, in
+//! place, each file keeping a copy of itself as it was.
+
+use anyhow::{bail, Context};
+use msp_risk::answers::{self, sheet};
+use msp_risk::bank::Bank;
+use msp_risk::fsio::{self, Locked};
+use msp_risk::reply::Reply;
+use msp_risk::sanitize::terminal_line;
+
+use crate::cli::{Cli, ImportReplyArgs};
+use crate::{settings, Exit};
+
+pub fn run(cli: &Cli, args: &ImportReplyArgs) -> anyhow::Result<Exit> {
+    let bank = settings::load_bank(cli)?;
+    msp_risk::guard::protect(&args.reply);
+    let shown = args.reply.display().to_string();
+    let bytes = fsio::read_limited(&args.reply)?;
+    let reply = msp_risk::reply::load(&bytes, &shown, &bank)?;
+    if reply.msp.is_none() {
+        bail!(
+            "{}: {}",
+            terminal_line(&shown),
+            msp_risk::reply::Refusal::NoMsp
+        );
+    }
+    if let Some(note) = reply
+        .migrated
+        .as_ref()
+        .map(msp_risk::render::reply::reply_migration_note)
+        .filter(|n| !n.is_empty() && !args.quiet)
+    {
+        eprintln!("note: {}: {}", terminal_line(&shown), terminal_line(&note));
+    }
+    let several = args.files.len() > 1;
+    let mut failed = 0usize;
+    for file in &args.files {
+        match merge_into(&bank, &reply, file, several, args) {
+            Ok(summary) => {
+                if !args.quiet {
+                    println!("{summary}");
+                }
+            }
+            Err(e) => {
+                crate::print_error(&e);
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        if several {
+            eprintln!(
+                "{failed} of {} file(s) were not merged (see above); the others were.",
+                args.files.len()
+            );
+        }
+        return Ok(Exit::Error);
+    }
+    Ok(Exit::Success)
+}
+
+/// Merges `reply` into one answers file; the summary to print, or why not.
+fn merge_into(
+    bank: &Bank,
+    reply: &Reply,
+    path: &std::path::Path,
+    several: bool,
+    args: &ImportReplyArgs,
+) -> anyhow::Result<String> {
+    let name = path.display().to_string();
+    let shown = terminal_line(&name).into_owned();
+    if sheet::is_sheet_name(&name) {
+        bail!(
+            "{shown} is a spreadsheet; import-reply edits YAML answers files in place, keeping their comments. \
+             Keep the answers in a YAML file (`msp-risk template --output answers.yaml`) to merge replies into it"
+        );
+    }
+    if std::fs::symlink_metadata(path).is_err() {
+        bail!("{shown} does not exist; name an answers file to merge the reply into");
+    }
+    if args.dry_run {
+        if std::fs::metadata(path).is_ok_and(|p| {
+            std::fs::metadata(&args.reply).is_ok_and(|r| p.len() == r.len())
+                && std::fs::canonicalize(path).ok() == std::fs::canonicalize(&args.reply).ok()
+        }) {
+            bail!("{shown} is the reply itself; name the answers file to merge it into");
+        }
+        let answers = super::load_answers(path, bank)?;
+        let (_, changes) = msp_risk::reply::merge(&answers, reply, several)
+            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+        return Ok(msp_risk::render::reply::merge_report(
+            bank, &shown, &changes, None, true,
+        ));
+    }
+    let locked = fsio::lock(path, b"")?;
+    let Locked::Held {
+        mut lock,
+        content,
+        created,
+    } = locked
+    else {
+        bail!("{shown} is in use by an interview; finish or quit it first, then merge the reply");
+    };
+    if created {
+        let _ = std::fs::remove_file(path);
+        bail!("{shown} does not exist; name an answers file to merge the reply into");
+    }
+    if lock.is_same_file_as(&args.reply) {
+        bail!("{shown} is the reply itself; name the answers file to merge it into");
+    }
+    let mut current = answers::load(&content, &name, bank)
+        .with_context(|| format!("{shown} cannot take the reply until these problems are fixed"))?;
+    // A file written for an older bank is saved for this one (its copy keeps the old one).
+    if current.migrated.take().is_some() {
+        current.bank_version = bank.version.clone();
+    }
+    let (target, changes) = msp_risk::reply::merge(&current, reply, several)
+        .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    let text = String::from_utf8_lossy(&content);
+    let new_text = answers::update_text(&text, &name, bank, &target)
+        .unwrap_or_else(|| answers::to_yaml(&target, bank));
+    if new_text == text {
+        return Ok(msp_risk::render::reply::merge_report(
+            bank, &shown, &changes, None, false,
+        ));
+    }
+    // What is written must read back as what was meant, or nothing is written.
+    let check = answers::load(new_text.as_bytes(), &name, bank)
+        .context("the merged file does not read back (a bug); nothing was changed")?;
+    if check.answers.len() != target.answers.len() {
+        bail!("the merged file does not read back as intended (a bug); nothing was changed");
+    }
+    let backup = fsio::write_backup(path, &content)
+        .with_context(|| format!("cannot keep a copy of {shown}; nothing was changed"))?;
+    lock.replace(new_text.as_bytes())?;
+    let backup = terminal_line(&backup.display().to_string()).into_owned();
+    Ok(msp_risk::render::reply::merge_report(
+        bank,
+        &shown,
+        &changes,
+        Some(&backup),
+        false,
+    ))
+}
