@@ -105,6 +105,7 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
         bank_id: bank.id.clone(),
         bank_version: bank.version.clone(),
         organization: Some(format!("{} {} #{n}", rng.pick(NAMES), rng.pick(KINDS))),
+        msp: None,
         assessed_by: Some("Generated Assessor".to_string()),
         assessed_on: answers::parse_date(&format!(
             "2026-{:02}-{:02}",
@@ -151,6 +152,7 @@ fn generate(bank: &bank::Bank, rng: &mut Rng, n: usize) -> AnswersFile {
             evidence: (rng.unit() < 0.05).then(|| "Email from the MSP".to_string()),
             as_of: None,
             asked_msp: None,
+            reply: None,
             pos: Default::default(),
         });
     }

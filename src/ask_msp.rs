@@ -115,8 +115,8 @@ pub fn letter(bank: &Bank, report: &Report, msp: Option<&str>) -> String {
     }
     let _ = writeln!(
         out,
-        "There are {} points where we do not know the answer, or where we understand that you are \
-         responsible and would like that confirmed. Could you answer each one, and send the evidence \
+        "There are {} points where we do not know the answer, or where we would like you to confirm \
+         what we believe about what you do for us. Could you answer each one, and send the evidence \
          suggested where you can? A short written answer is fine.\n",
         items.len()
     );

@@ -48,7 +48,7 @@ pub(crate) struct Layout {
     pub read: &'static [&'static str],
     /// The file fields.
     pub fields: &'static [&'static str],
-    /// What the file is, for messages: "an answers file".
+    /// What the file is, for messages: "the answers file".
     pub what: &'static str,
     /// The command that writes a blank one, for messages.
     pub start: &'static str,
@@ -61,7 +61,7 @@ pub(crate) const ANSWERS_LAYOUT: Layout = Layout {
     columns: COLUMNS,
     read: READ,
     fields: FILE_FIELDS,
-    what: "an answers file",
+    what: "the answers file",
     start: "msp-risk template --output answers.xlsx",
 };
 

@@ -48,7 +48,7 @@ pub(crate) const REPLY_LAYOUT: Layout = Layout {
     columns: REPLY_COLUMNS,
     read: ROW_KEYS,
     fields: FORM_FIELDS,
-    what: "a reply form",
+    what: "the reply form",
     start: "msp-risk ask-msp answers.yaml --output reply.xlsx",
 };
 

@@ -20,6 +20,7 @@ fn empty() -> AnswersFile {
         bank_id: b.id.clone(),
         bank_version: b.version.clone(),
         organization: None,
+        msp: None,
         assessed_by: None,
         assessed_on: None,
         answers: Vec::new(),
@@ -37,6 +38,7 @@ fn set(file: &mut AnswersFile, id: &str, answer: Option<Answer>) {
         evidence: None,
         as_of: None,
         asked_msp: None,
+        reply: None,
         pos: Default::default(),
     });
 }

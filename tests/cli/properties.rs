@@ -95,6 +95,7 @@ fn complete_answers_file() -> impl Strategy<Value = AnswersFile> {
             bank_id: b.id.clone(),
             bank_version: b.version.clone(),
             organization: None,
+            msp: None,
             assessed_by: None,
             assessed_on: None,
             answers: Vec::new(),
@@ -114,6 +115,7 @@ fn complete_answers_file() -> impl Strategy<Value = AnswersFile> {
                 evidence: None,
                 as_of: None,
                 asked_msp: None,
+                reply: None,
                 pos: Default::default(),
             });
         }
@@ -150,6 +152,7 @@ fn answers_file_of(
                 bank_id: b.id.clone(),
                 bank_version: b.version.clone(),
                 organization: organization.filter(|o| !o.trim().is_empty()),
+                msp: None,
                 assessed_by: None,
                 assessed_on: None,
                 answers: Vec::new(),
@@ -169,6 +172,7 @@ fn answers_file_of(
                     evidence: None,
                     as_of: None,
                     asked_msp: None,
+                    reply: None,
                     pos: Default::default(),
                 });
             }
@@ -221,7 +225,7 @@ proptest! {
                     .find(|a| q.gap(a) == Some(msp_risk::bank::Gap::None));
                 better.answers.retain(|r| r.question != q.id);
                 better.answers.push(AnswerRecord {
-                    question: q.id.clone(), answer: best, note: None, evidence: None, as_of: None, asked_msp: None, pos: Default::default(),
+                    question: q.id.clone(), answer: best, note: None, evidence: None, as_of: None, asked_msp: None, reply: None, pos: Default::default(),
                 });
             }
         }
@@ -246,7 +250,7 @@ proptest! {
         unknown.answers.retain(|r| r.question != q.id);
         let mut blank = unknown.clone();
         unknown.answers.push(AnswerRecord {
-            question: q.id.clone(), answer: Some(Answer::Unknown), note: None, evidence: None, as_of: None, asked_msp: None, pos: Default::default(),
+            question: q.id.clone(), answer: Some(Answer::Unknown), note: None, evidence: None, as_of: None, asked_msp: None, reply: None, pos: Default::default(),
         });
         blank.answers.retain(|r| r.question != q.id);
         let u = msp_risk::score(b, &unknown, today());

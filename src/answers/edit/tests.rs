@@ -22,6 +22,7 @@ fn record(id: &str, answer: Option<Answer>) -> AnswerRecord {
         evidence: None,
         as_of: None,
         asked_msp: None,
+        reply: None,
         pos: Default::default(),
     }
 }
