@@ -49,7 +49,7 @@ pub fn form_yaml(form: &Form) -> String {
             topic = &row.topic;
             let _ = writeln!(out, "\n  # ── {} ──", terminal_line(topic));
         }
-        out.push_str("\n");
+        out.push('\n');
         comment(&mut out, "  ", &format!("{}. {}", row.id, row.question));
         if let Some(believed) = crate::render::reply::we_believe(row.reason.as_ref()) {
             comment(&mut out, "  ", &believed);
