@@ -23,6 +23,7 @@ mod print;
 mod properties;
 mod report;
 mod report_summary;
+mod round_trip;
 mod samples;
 mod spreadsheets;
 mod template;
