@@ -278,7 +278,14 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             None if is_unknown => 0.0,
             None => gap.fraction(),
         };
-        items.push(item(gap.fraction(), best, !is_unknown));
+        // Where either side says a control is missing or partial, the critical rules treat
+        // the gap as confirmed: a disagreement never scores better than either answer.
+        let disputed_gap = disagreement.is_some_and(|(owner, msp)| {
+            [owner, msp]
+                .iter()
+                .any(|a| **a != Answer::Unknown && q.gap(a).is_some_and(|g| g != Gap::None))
+        });
+        items.push(item(gap.fraction(), best, !is_unknown || disputed_gap));
         if gap == Gap::None {
             continue;
         }

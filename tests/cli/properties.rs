@@ -139,40 +139,53 @@ fn answers_file_of(
                 any::<bool>(),
                 any::<u8>(),
                 proptest::option::of(text.clone()),
+                any::<u8>(),
             ),
             n,
         ),
+        proptest::option::of(text.clone()),
         proptest::option::of(text),
         file_name,
     )
-        .prop_map(|(choices, organization, name)| {
+        .prop_map(|(choices, organization, msp, name)| {
             let b = bank();
             let mut file = AnswersFile {
                 file: name,
                 bank_id: b.id.clone(),
                 bank_version: b.version.clone(),
                 organization: organization.filter(|o| !o.trim().is_empty()),
-                msp: None,
+                msp: msp.filter(|o| !o.trim().is_empty()),
                 assessed_by: None,
                 assessed_on: None,
                 answers: Vec::new(),
                 accepted_risks: Vec::new(),
                 migrated: None,
             };
-            for (q, (answered, pick, note)) in b.questions.iter().zip(choices) {
+            for (q, (answered, pick, note, from_msp)) in b.questions.iter().zip(choices) {
                 if !answered {
                     continue;
                 }
                 let allowed = q.allowed_answers();
                 let word = allowed[pick as usize % allowed.len()];
+                let note = note.filter(|n| !n.trim().is_empty());
+                // One answer in four came from the MSP's reply; some of those disagree
+                // with the owner's.
+                let reply = (from_msp % 4 == 0).then(|| answers::MspReply {
+                    by: note.clone(),
+                    on: Some(today()),
+                    comment: note.clone(),
+                    owner_answer: (from_msp % 8 == 0)
+                        .then(|| q.parse_answer(allowed[(pick as usize + 1) % allowed.len()]))
+                        .flatten(),
+                });
                 file.answers.push(AnswerRecord {
                     question: q.id.clone(),
                     answer: q.parse_answer(word),
-                    note: note.filter(|n| !n.trim().is_empty()),
+                    note,
                     evidence: None,
                     as_of: None,
                     asked_msp: None,
-                    reply: None,
+                    reply,
                     pos: Default::default(),
                 });
             }
@@ -197,7 +210,9 @@ proptest! {
             prop_assert_eq!(&a.question, &b.question);
             prop_assert_eq!(&a.answer, &b.answer);
             prop_assert_eq!(&a.note, &b.note);
+            prop_assert_eq!(&a.reply, &b.reply);
         }
+        prop_assert_eq!(&back.msp, &file.msp);
     }
 
     #[test]
@@ -239,6 +254,46 @@ proptest! {
         for f in &new.findings {
             prop_assert!(old.findings.iter().any(|o| o.question == f.question), "new finding {}", f.question);
         }
+    }
+
+    #[test]
+    fn a_disagreement_never_scores_better_than_either_answer(file in answers_file(), which in any::<prop::sample::Index>(), picks in any::<(u8, u8)>()) {
+        let b = bank();
+        let q = &b.questions[which.index(b.questions.len())];
+        let allowed = q.allowed_answers();
+        let owner = q.parse_answer(allowed[picks.0 as usize % allowed.len()]);
+        let said = q.parse_answer(allowed[picks.1 as usize % allowed.len()]);
+        prop_assume!(owner != said);
+        let with = |answer: Option<Answer>, reply: Option<answers::MspReply>| {
+            let mut f = file.clone();
+            f.answers.retain(|r| r.question != q.id);
+            f.answers.push(AnswerRecord { question: q.id.clone(), answer, reply, ..AnswerRecord::default() });
+            msp_risk::score(b, &f, today())
+        };
+        let by_owner = with(owner.clone(), None);
+        let by_msp = with(said.clone(), Some(answers::MspReply::default()));
+        let both = with(said, Some(answers::MspReply { owner_answer: owner, ..answers::MspReply::default() }));
+        prop_assert!(both.overall.score <= by_owner.overall.score, "{:?} vs {:?}", both.overall, by_owner.overall);
+        prop_assert!(both.overall.score <= by_msp.overall.score, "{:?} vs {:?}", both.overall, by_msp.overall);
+        prop_assert!(both.overall.best_case >= both.overall.score);
+        prop_assert!(both.overall.to_verify >= by_msp.overall.to_verify);
+    }
+
+    #[test]
+    fn saying_an_answer_came_from_the_msp_never_changes_the_score(file in answers_file()) {
+        let b = bank();
+        let mut claimed = file.clone();
+        for r in &mut claimed.answers {
+            r.reply = Some(answers::MspReply { owner_answer: None, ..r.reply.clone().unwrap_or_default() });
+        }
+        let mut plain = file.clone();
+        for r in &mut plain.answers {
+            r.reply = None;
+        }
+        let (c, p) = (msp_risk::score(b, &claimed, today()), msp_risk::score(b, &plain, today()));
+        prop_assert_eq!(c.overall.score, p.overall.score);
+        prop_assert_eq!(c.overall.best_case, p.overall.best_case);
+        prop_assert_eq!(c.findings.len(), p.findings.len());
     }
 
     #[test]
