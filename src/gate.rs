@@ -64,10 +64,17 @@ pub fn evaluate(report: &Report, policy: &Policy) -> Verdict {
         ));
     }
     if let Some(max) = policy.max_unknown {
-        if report.counts.unknown > max {
+        // A disagreement with the MSP not yet settled is as unknown as "I don't know".
+        let (unknown, disputed) = (report.counts.unknown, report.counts.disagreements);
+        if unknown + disputed > max {
+            let also = if disputed > 0 {
+                format!(" (counting {disputed} disagreement(s) with the MSP not yet settled)")
+            } else {
+                String::new()
+            };
             reasons.push(format!(
-                "{} \"I don't know\" answer(s), more than the {max} allowed",
-                report.counts.unknown
+                "{} \"I don't know\" answer(s){also}, more than the {max} allowed",
+                unknown + disputed
             ));
         }
     }

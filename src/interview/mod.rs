@@ -290,6 +290,7 @@ impl<'b> Interview<'b> {
                     let record = self.record_mut(i);
                     record.answer = None;
                     record.asked_msp = None;
+                    record.reply = None;
                     sink.save(&self.answers)?;
                     prompter.notice(&format!("The answer to {} is cleared.", q.id))?;
                 }

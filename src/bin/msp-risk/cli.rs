@@ -290,7 +290,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: LevelArg,
 
-    /// Fail when more than N answers are "I don't know" (unknown)
+    /// Fail when more than N answers are "I don't know" (unknown), counting disagreements
+    /// with the MSP not yet settled
     #[arg(long, value_name = "N")]
     pub max_unknown: Option<u32>,
 
