@@ -293,7 +293,11 @@ pub fn score_explanation(report: &Report) -> Option<String> {
     } else {
         s.push_str("; no CISA \"do today\" or other critical gap is open");
     }
-    if o.to_verify > 0 {
+    if o.to_verify > 0 && report.counts.disagreements > 0 {
+        s.push_str(
+            ". Answers still to verify (\"I don't know\", blank, or where you and your MSP disagree) count as gaps until checked",
+        );
+    } else if o.to_verify > 0 {
         s.push_str(
             ". Answers still to verify (\"I don't know\" or blank) count as gaps until checked",
         );
