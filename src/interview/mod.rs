@@ -456,6 +456,7 @@ impl<'b> Interview<'b> {
                 .map(|a| a.id().to_string()),
             note: record.and_then(|r| r.note.as_deref()),
             asked_msp: self.is_asked(&q.id),
+            from_msp: record.is_some_and(|r| r.reply.is_some()),
             can_go_back,
         }
     }

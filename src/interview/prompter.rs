@@ -49,6 +49,8 @@ pub struct QuestionScreen<'a> {
     pub current: Option<String>,
     /// Whether the question was sent to the MSP (its answer is "I don't know" until then).
     pub asked_msp: bool,
+    /// Whether the current answer came from the MSP's reply (changing it makes it yours).
+    pub from_msp: bool,
     /// The current note, if any.
     pub note: Option<&'a str>,
     /// Whether there is a previous question to go back to.

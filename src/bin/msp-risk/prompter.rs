@@ -232,6 +232,8 @@ impl Prompter for DialoguerPrompter {
                     let label = terminal_line(label);
                     if s.current.as_deref() != Some(id) {
                         label.into_owned()
+                    } else if s.from_msp {
+                        format!("{label} (your MSP's answer)")
                     } else if s.asked_msp {
                         format!("{label} (asked your MSP)")
                     } else {
