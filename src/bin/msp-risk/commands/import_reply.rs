@@ -69,9 +69,9 @@ fn merge_into(
 ) -> anyhow::Result<String> {
     let name = path.display().to_string();
     let shown = terminal_line(&name).into_owned();
-    if sheet::is_sheet_name(&name) {
+    if sheet::is_sheet_name(&name) || name.to_ascii_lowercase().ends_with(".json") {
         bail!(
-            "{shown} is a spreadsheet; import-reply edits YAML answers files in place, keeping their comments. \
+            "{shown} is a spreadsheet or JSON file; import-reply edits YAML answers files in place, keeping their comments. \
              Keep the answers in a YAML file (`msp-risk template --output answers.yaml`) to merge replies into it"
         );
     }
