@@ -116,6 +116,12 @@ fn merge_into(
     }
     let (target, changes) = msp_risk::reply::merge(&current, reply, several)
         .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+    if changes.is_empty() {
+        // An empty reply (the form as sent) changes nothing, not even the MSP's name.
+        return Ok(msp_risk::render::reply::merge_report(
+            bank, &shown, &changes, None, false,
+        ));
+    }
     let text = String::from_utf8_lossy(&content);
     let new_text = answers::update_text(&text, &name, bank, &target)
         .unwrap_or_else(|| answers::to_yaml(&target, bank));
