@@ -68,6 +68,8 @@ pub fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)>
             None if msps && r.status == QuestionStatus::Unanswered => {
                 items.push((q, Reason::Unknown))
             }
+            // "Does not apply" is the owner's to decide, not the MSP's to confirm.
+            Some("na") => {}
             Some(_) if msps => items.push((
                 q,
                 Reason::Confirm {

@@ -137,10 +137,13 @@ pub struct QuestionResult {
     pub references: Arc<[Reference]>,
 }
 
-/// An answer that came from the MSP's reply: who answered, when, what it added. Its evidence
-/// is the answer's `evidence`.
+/// What the MSP's reply said about a question: who answered, when, what it added, and
+/// whether the answer is the MSP's. Its evidence is the answer's `evidence`.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MspConfirmation {
+    /// The answer is the MSP's; false when the owner's answer stands after the reply (a
+    /// disagreement settled her way, or the MSP was not sure).
+    pub answer_from_msp: bool,
     /// Who at the MSP answered.
     pub by: Option<String>,
     /// The day it answered (`YYYY-MM-DD`).

@@ -76,8 +76,9 @@ pub struct AnswerRecord {
     /// answer. The answer stays "I don't know" (`unknown`) until the MSP replies, so scoring is
     /// the same as for any "I don't know"; reports say it was asked.
     pub asked_msp: Option<NaiveDate>,
-    /// For an answer that came from the MSP's reply (`source: msp`): who, when, what else it
-    /// said. `None` for the owner's own answer.
+    /// What the MSP's reply said about this question, when it has replied: who, when, its
+    /// comment, and whether the answer is the MSP's (`source: msp`) or the owner's standing
+    /// after the reply (`source: owner`). `None` before any reply.
     pub reply: Option<MspReply>,
     /// Where the answer is in the file (its key).
     pub pos: Pos,
@@ -102,18 +103,36 @@ impl AnswerRecord {
         } == *other
     }
 
+    /// Makes the answer the owner's (`source: owner`) when she changes it: what the MSP said
+    /// stays as history, and there is no longer an MSP answer to disagree with.
+    pub fn drop_msp_answer(&mut self) {
+        if let Some(reply) = &mut self.reply {
+            reply.answer_from_msp = false;
+            reply.owner_answer = None;
+        }
+    }
+
+    /// Whether the answer is the MSP's (`source: msp`).
+    pub fn from_msp(&self) -> bool {
+        self.reply.as_ref().is_some_and(|r| r.answer_from_msp)
+    }
+
     /// The owner's answer and the MSP's, where they differ: a disagreement to settle.
     pub fn disagreement(&self) -> Option<(&Answer, &Answer)> {
-        let owner = self.reply.as_ref()?.owner_answer.as_ref()?;
+        let reply = self.reply.as_ref().filter(|r| r.answer_from_msp)?;
+        let owner = reply.owner_answer.as_ref()?;
         let msp = self.answer.as_ref()?;
         (owner != msp).then_some((owner, msp))
     }
 }
 
-/// What the MSP's reply said about one answer. The answer itself is the MSP's; the owner's
-/// earlier answer is kept beside it when the two differ, never silently replaced.
+/// What the MSP's reply said about one answer. When the answer is the MSP's, the owner's
+/// earlier answer is kept beside it where the two differ, never silently replaced.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MspReply {
+    /// The answer is the MSP's (`source: msp`); false when the owner's answer stands after
+    /// the reply (`source: owner`: a disagreement settled her way, or the MSP was not sure).
+    pub answer_from_msp: bool,
     /// Who at the MSP answered (`replied_by:`).
     pub by: Option<String>,
     /// The day it answered (`replied_on:`).

@@ -324,6 +324,7 @@ fn reply_fields(
         }
     };
     let reply = MspReply {
+        answer_from_msp: from_msp,
         by: f.text_opt(ctx, "replied_by"),
         on: date_field(f, ctx, "replied_on"),
         comment: f.text_opt(ctx, "msp_comment"),
@@ -334,13 +335,27 @@ fn reply_fields(
     if from_msp {
         return Some(reply);
     }
-    if let Some(key) = REPLY_KEYS.iter().find_map(|k| f.get(k).map(|n| (k, n.pos))) {
+    let mut present = |k: &str| f.get(k).map(|n| (k.to_string(), n.pos));
+    if source.as_deref() == Some("owner") {
+        // The owner's answer stands after the MSP replied: what the MSP said stays as history,
+        // but there is no MSP answer for an owner's answer to disagree with.
+        if let Some((key, pos)) = present("owner_answer") {
+            ctx.error(
+                pos,
+                "owner-answer-without-msp",
+                format!(
+                    "`{key}` keeps your answer beside your MSP's, but the answer to {id} is yours (`source: owner`); delete `{key}`"
+                ),
+            );
+        }
+        return (reply != MspReply::default()).then_some(reply);
+    }
+    if let Some((key, pos)) = REPLY_KEYS.iter().find_map(|k| present(k)) {
         ctx.error(
-            key.1,
+            pos,
             "reply-without-source",
             format!(
-                "`{}` belongs to an answer from your MSP's reply, but the answer to {id} does not say `source: msp`; add that line, or delete `{}`",
-                key.0, key.0
+                "`{key}` belongs to an answer after your MSP's reply, but the answer to {id} does not say whose it is; add `source: msp` (your MSP's answer) or `source: owner` (yours), or delete `{key}`"
             ),
         );
     }

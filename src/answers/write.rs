@@ -54,7 +54,12 @@ pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
         lines.push(format!("{pad}  asked_msp: {asked}"));
     }
     if let Some(reply) = &record.reply {
-        lines.push(format!("{pad}  source: msp"));
+        let source = if reply.answer_from_msp {
+            "msp"
+        } else {
+            "owner"
+        };
+        lines.push(format!("{pad}  source: {source}"));
         if let Some(by) = &reply.by {
             lines.push(format!("{pad}  replied_by: {}", yaml::scalar(by)));
         }

@@ -290,7 +290,7 @@ impl<'b> Interview<'b> {
                     let record = self.record_mut(i);
                     record.answer = None;
                     record.asked_msp = None;
-                    record.reply = None;
+                    record.drop_msp_answer();
                     sink.save(&self.answers)?;
                     prompter.notice(&format!("The answer to {} is cleared.", q.id))?;
                 }
@@ -456,7 +456,7 @@ impl<'b> Interview<'b> {
                 .map(|a| a.id().to_string()),
             note: record.and_then(|r| r.note.as_deref()),
             asked_msp: self.is_asked(&q.id),
-            from_msp: record.is_some_and(|r| r.reply.is_some()),
+            from_msp: record.is_some_and(AnswerRecord::from_msp),
             can_go_back,
         }
     }
@@ -583,9 +583,9 @@ impl<'b> Interview<'b> {
 
     fn set_answer(&mut self, i: usize, answer: Answer) {
         let record = self.record_mut(i);
-        // A changed answer is the owner's own: what the MSP replied no longer backs it.
+        // A changed answer is the owner's own: what the MSP replied stays as history only.
         if record.answer.as_ref() != Some(&answer) {
-            record.reply = None;
+            record.drop_msp_answer();
         }
         record.answer = Some(answer);
         if self.answers.assessed_on.is_none() {

@@ -62,7 +62,7 @@ impl Renderer for CsvRenderer {
                 f.who_acts.label().to_string(),
                 f.answer_label.clone(),
                 if f.unverified { "yes" } else { "no" }.to_string(),
-                f.note.clone().unwrap_or_default(),
+                super::finding_note(f).unwrap_or_default(),
                 f.evidence.clone().unwrap_or_default(),
                 f.as_of.clone().unwrap_or_default(),
                 references_text(&f.references),

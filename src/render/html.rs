@@ -514,7 +514,7 @@ fn finding_card(o: &mut String, level: Severity, f: &FindingItem<'_>) {
             );
         }
     }
-    if let Some(note) = f.note {
+    if let Some(note) = &f.note {
         let _ = write!(o, r#"<p class="note">Note: {}</p>"#, h(note));
     }
     o.push_str("</div>");
@@ -544,7 +544,7 @@ fn brief_table(o: &mut String, items: &[FindingItem<'_>]) {
             let _ = write!(finding, r#" <span class="tag">{a}</span>"#);
         }
         finding.push_str(&cites(f));
-        if let Some(note) = f.note {
+        if let Some(note) = &f.note {
             let _ = write!(finding, r#" <span class="muted">Note: {}</span>"#, h(note));
         }
         let _ = write!(

@@ -268,7 +268,7 @@ fn finding(out: &mut String, f: &FindingItem<'_>) {
     }
     let _ = writeln!(out, "- {head}\n");
     let _ = writeln!(out, "  {}: {}\n", outline::FIX_LABEL, md(f.recommendation));
-    if let Some(note) = f.note {
+    if let Some(note) = &f.note {
         let _ = writeln!(out, "  Note: {}\n", md(note));
     }
 }

@@ -506,6 +506,13 @@ pub fn finding_title(f: &crate::report::Finding) -> String {
     }
 }
 
+/// A finding's note as every format shows it: the owner's note, and what the MSP's reply
+/// said about it.
+pub(crate) fn finding_note(f: &crate::report::Finding) -> Option<String> {
+    let comment = f.msp_reply.as_ref().and_then(|r| r.comment.as_deref());
+    reply::note_and_comment(f.note.as_deref(), comment)
+}
+
 /// What to say where the findings would be, when there are none.
 pub(crate) fn no_findings_text(r: &Report) -> &'static str {
     if r.counts.answered == 0 {

@@ -293,8 +293,8 @@ pub(crate) struct FindingItem<'a> {
     pub recommendation: &'a str,
     /// Who acts, in the owner's words.
     pub who: &'static str,
-    /// The owner's note.
-    pub note: Option<&'a str>,
+    /// The owner's note, and the MSP's comment.
+    pub note: Option<String>,
     /// "accepted" or "acceptance expired".
     pub acceptance: Option<&'static str>,
     /// Its number among the questions for the MSP, when it is one of them: a printed page
@@ -337,7 +337,7 @@ fn findings<'a>(r: &'a Report, endnotes: &[Endnote<'_>]) -> Findings<'a> {
                 answer: &f.answer_label,
                 recommendation: &f.recommendation,
                 who: f.who_acts.label(),
-                note: f.note.as_deref(),
+                note: super::finding_note(f),
                 acceptance: f.acceptance.as_ref().map(|a| match a.status {
                     AcceptanceStatus::Accepted => "accepted",
                     AcceptanceStatus::Expired => "acceptance expired",

@@ -29,36 +29,42 @@ pub fn disagreement_recommendation(recommendation: &str) -> String {
     )
 }
 
-/// One line on what the MSP's reply did, for the report's summary: "Your MSP confirmed 40
-/// answers (12 with evidence); 2 disagreements to settle." `None` before any reply.
+/// The owner's note and the MSP's comment, as one note: "Bob checked. Your MSP: it is in
+/// schedule B."
+pub fn note_and_comment(note: Option<&str>, comment: Option<&str>) -> Option<String> {
+    match (note, comment) {
+        (Some(n), Some(c)) => Some(format!("{n} / Your MSP: {c}")),
+        (None, Some(c)) => Some(format!("Your MSP: {c}")),
+        (n, None) => n.map(str::to_string),
+    }
+}
+
+/// One line on what the MSP's reply did, for the report's summary: "Your MSP answered 16
+/// questions (12 with evidence); 3 of them disagree with what you answered: settle them."
+/// `None` before any reply.
 pub fn reply_summary(report: &Report) -> Option<String> {
     let c = &report.counts;
-    if c.from_msp == 0 && c.disagreements == 0 {
+    let answered = c.from_msp + c.disagreements;
+    if answered == 0 {
         return None;
     }
     let mut s = format!(
-        "Your MSP answered {} {}",
-        c.from_msp,
-        if c.from_msp == 1 {
+        "Your MSP answered {answered} {} ({} with evidence)",
+        if answered == 1 {
             "question"
         } else {
             "questions"
-        }
+        },
+        c.from_msp_with_evidence
     );
-    if c.from_msp > 0 {
-        s.push_str(&format!(" ({} with evidence)", c.from_msp_with_evidence));
-    }
-    if c.disagreements > 0 {
-        s.push_str(&format!(
-            "; {} {} with what you answered: settle {}",
-            c.disagreements,
-            if c.disagreements == 1 {
-                "answer disagrees"
-            } else {
-                "answers disagree"
-            },
-            if c.disagreements == 1 { "it" } else { "them" }
-        ));
+    match c.disagreements {
+        0 => {}
+        1 if answered == 1 => s.push_str("; it disagrees with what you answered: settle it"),
+        1 => s.push_str("; 1 of them disagrees with what you answered: settle it"),
+        n if n == answered => s.push_str("; they all disagree with what you answered: settle them"),
+        n => s.push_str(&format!(
+            "; {n} of them disagree with what you answered: settle them"
+        )),
     }
     s.push('.');
     Some(s)
@@ -112,17 +118,37 @@ pub fn we_believe(reason: Option<&crate::ask_msp::Reason>) -> Option<String> {
     })
 }
 
+/// The form's title: "Questions for Acme IT from Lakeside Dental".
+pub fn form_title(form: &crate::reply::Form) -> String {
+    let msp = form
+        .msp
+        .as_deref()
+        .unwrap_or("our managed service provider");
+    match form.organization.as_deref() {
+        Some(o) => format!("Questions for {msp} from {o}"),
+        None => format!("Questions for {msp} from several of its customers"),
+    }
+}
+
 /// How to fill in the reply form, line by line (the workbook's Instructions sheet, the YAML
 /// form's opening comments).
 pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<String> {
-    let from = form
-        .organization
-        .as_deref()
-        .map_or("our customers".to_string(), |o| o.to_string());
+    let (from, intro) = match form.organization.as_deref() {
+        Some(o) => (
+            o.to_string(),
+            format!("{o} is checking what its managed service provider does for its security"),
+        ),
+        None => (
+            "us".to_string(),
+            "Several of your customers are checking what their managed service provider does for \
+             their security"
+                .to_string(),
+        ),
+    };
     let mut lines = vec![
         format!(
-            "{from} is checking what its managed service provider does for its security, as CISA's \
-             guidance for MSP customers asks. These are {} questions we would like you to answer in writing.",
+            "{intro}, as CISA's guidance for MSP customers asks. These are {} questions we would \
+             like you to answer in writing.",
             form.rows.len()
         ),
         String::new(),
@@ -155,15 +181,24 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
 
 /// Said after writing a reply form: what it holds and the next step.
 pub fn form_written(shown: &str, rows: usize, files: &[std::path::PathBuf]) -> String {
-    let targets: Vec<String> = files
-        .iter()
-        .map(|f| super::typable_file(&f.display().to_string()).to_string())
-        .collect();
-    format!(
-        "Wrote {shown}: {rows} question(s) for your MSP. Send it to them; when it comes back, run\n  msp-risk import-reply {} {}",
-        super::typable_file(shown),
-        targets.join(" ")
-    )
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let yaml = names.iter().all(|n| {
+        let n = n.to_ascii_lowercase();
+        n.ends_with(".yaml") || n.ends_with(".yml")
+    });
+    let targets: Vec<&str> = names.iter().map(|n| super::typable_file(n)).collect();
+    let next = if yaml {
+        format!(
+            "when it comes back, run\n  msp-risk import-reply {} {}",
+            super::typable_file(shown),
+            targets.join(" ")
+        )
+    } else {
+        "when it comes back, `msp-risk import-reply` merges it into YAML answers files (keep \
+         the answers in YAML to merge replies)"
+            .to_string()
+    };
+    format!("Wrote {shown}: {rows} question(s) for your MSP. Send it to them; {next}")
 }
 
 /// What merging a reply into one answers file did (or, in a dry run, would do): a line of
@@ -178,17 +213,30 @@ pub fn merge_report(
     use crate::reply::ChangeKind as K;
     let count = |k: K| changes.iter().filter(|c| c.kind == k).count();
     let mut parts = Vec::new();
-    for (kind, words) in [
-        (K::Filled, "filled in"),
-        (K::Confirmed, "confirmed"),
-        (K::Disagrees, "disagree with your answer"),
-        (K::MspNotSure, "not sure (your answer kept)"),
-        (K::Updated, "updated from an earlier reply"),
-        (K::Unchanged, "unchanged"),
+    for (kind, one, many) in [
+        (K::Filled, "filled in", "filled in"),
+        (K::Confirmed, "confirmed", "confirmed"),
+        (
+            K::Disagrees,
+            "disagrees with your answer",
+            "disagree with your answer",
+        ),
+        (
+            K::MspNotSure,
+            "not sure (your answer kept)",
+            "not sure (your answers kept)",
+        ),
+        (
+            K::Updated,
+            "updated from an earlier reply",
+            "updated from an earlier reply",
+        ),
+        (K::Unchanged, "unchanged", "unchanged"),
     ] {
-        let n = count(kind);
-        if n > 0 {
-            parts.push(format!("{n} {words}"));
+        match count(kind) {
+            0 => {}
+            1 => parts.push(format!("1 {one}")),
+            n => parts.push(format!("{n} {many}")),
         }
     }
     let mut s = if changes.is_empty() {
@@ -227,13 +275,37 @@ pub fn merge_report(
             K::Updated => "updated",
             K::Unchanged => "unchanged",
         };
+        // The MSP's answer in the words its form offered ("Not sure", "You (the MSP)").
+        let said = bank
+            .question(&c.question)
+            .and_then(|q| {
+                msp_options(q)
+                    .into_iter()
+                    .find(|(a, _)| *a == c.msp)
+                    .map(|(_, l)| l)
+            })
+            .unwrap_or_else(|| label(&c.question, &c.msp));
         s.push_str(&format!(
-            "\n  {:<8} {what}: you {before}, your MSP \"{}\"",
-            c.question,
-            label(&c.question, &c.msp)
+            "\n  {:<8} {what}: you {before}, your MSP \"{said}\"",
+            c.question
         ));
     }
     crate::sanitize::terminal_text(&s).into_owned()
+}
+
+/// Said after a merge when the MSP's answers opened follow-up questions nobody has answered.
+pub fn opened_note(file: &str, opened: &[String]) -> Option<String> {
+    if opened.is_empty() {
+        return None;
+    }
+    let ids: Vec<&str> = opened.iter().map(String::as_str).collect();
+    Some(format!(
+        "  {} follow-up question(s) now apply because of your MSP's answers ({}); they count as \
+         unanswered until answered. Ask your MSP: msp-risk ask-msp {} --output reply-2.xlsx",
+        opened.len(),
+        super::id_list(&ids, 8),
+        super::typable_file(file)
+    ))
 }
 
 /// What carrying a reply over from an older bank version changed ("" when nothing).

@@ -75,7 +75,7 @@ impl Renderer for SarifRenderer {
                     f.answer_label,
                     f.recommendation
                 );
-                if let Some(note) = &f.note {
+                if let Some(note) = super::finding_note(f) {
                     text.push_str(&format!(" Note: {note}"));
                 }
                 let mut result = json!({

@@ -849,8 +849,8 @@ fn score_color(score: u32) -> Color {
 
 fn finding_text(f: &Finding) -> String {
     let mut s = terminal_line(&super::finding_title(f)).into_owned();
-    if let Some(note) = &f.note {
-        let _ = write!(s, " (note: {})", terminal_line(note));
+    if let Some(note) = super::finding_note(f) {
+        let _ = write!(s, " (note: {})", terminal_line(&note));
     }
     s
 }

@@ -293,7 +293,8 @@ pub fn merge(
     }
     let mut changes = Vec::new();
     for a in &reply.answers {
-        let from_msp = MspReply {
+        let heard = MspReply {
+            answer_from_msp: true,
             by: reply.replied_by.clone(),
             on: reply.replied_on,
             comment: a.comment.clone(),
@@ -312,19 +313,29 @@ pub fn merge(
             }
         };
         let before = record.answer.clone();
-        // The owner's own belief, if the file holds one (an earlier reply keeps the owner's
-        // answer it disagreed with).
-        let owner = match &record.reply {
-            Some(earlier) => earlier.owner_answer.clone(),
-            None => before.clone().filter(|b| *b != Answer::Unknown),
+        // This very reply was heard before and the owner's answer stands (she settled a
+        // disagreement her way, or the MSP was not sure): merging it again changes nothing.
+        let settled = record.reply.as_ref().is_some_and(|r| {
+            !r.answer_from_msp
+                && r.on.is_some()
+                && r.on == reply.replied_on
+                && r.by == reply.replied_by
+        });
+        // The owner's own belief: her answer, or, under an earlier reply, the answer she gave
+        // before it.
+        let owner = if record.from_msp() {
+            record.reply.as_ref().and_then(|r| r.owner_answer.clone())
+        } else {
+            before.clone().filter(|b| *b != Answer::Unknown)
         };
-        let kind = match (&record.reply, &owner) {
-            (Some(_), _) if before.as_ref() == Some(&a.answer) => ChangeKind::Unchanged,
-            (Some(_), _) => ChangeKind::Updated,
-            (None, None) => ChangeKind::Filled,
-            (None, Some(_)) if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
-            (None, Some(o)) if *o == a.answer => ChangeKind::Confirmed,
-            (None, Some(_)) => ChangeKind::Disagrees,
+        let kind = match &owner {
+            _ if settled => ChangeKind::Unchanged,
+            _ if record.from_msp() && before.as_ref() == Some(&a.answer) => ChangeKind::Unchanged,
+            _ if record.from_msp() => ChangeKind::Updated,
+            None => ChangeKind::Filled,
+            Some(_) if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
+            Some(o) if *o == a.answer => ChangeKind::Confirmed,
+            Some(_) => ChangeKind::Disagrees,
         };
         changes.push(Change {
             question: a.question.clone(),
@@ -332,17 +343,44 @@ pub fn merge(
             before: before.clone(),
             msp: a.answer.clone(),
         });
-        if kind == ChangeKind::MspNotSure {
-            continue;
+        match kind {
+            ChangeKind::Unchanged if settled => continue,
+            // The owner's answer stands; what the MSP said is kept beside it.
+            ChangeKind::MspNotSure => {
+                record.reply = Some(MspReply {
+                    answer_from_msp: false,
+                    ..heard
+                });
+                continue;
+            }
+            _ => {}
         }
         record.answer = Some(a.answer.clone());
         record.reply = Some(MspReply {
             owner_answer: owner.filter(|o| *o != a.answer && a.answer != Answer::Unknown),
-            ..from_msp
+            ..heard
         });
         if let Some(evidence) = a.evidence_text() {
-            record.evidence = Some(evidence);
+            // The owner's own evidence is kept, after the MSP's.
+            record.evidence = Some(match record.evidence.take() {
+                Some(own) if own.contains(&evidence) => own,
+                Some(own) => format!("{evidence}; {own}"),
+                None => evidence,
+            });
         }
     }
     Ok((out, changes))
+}
+
+/// The follow-up questions that apply after the merge and not before, and have no answer:
+/// the MSP's answers opened them, and nobody has been asked them yet.
+pub fn opened_follow_ups(bank: &Bank, before: &AnswersFile, after: &AnswersFile) -> Vec<String> {
+    let was = crate::scoring::applicable(bank, |id| before.answer(id));
+    let now = crate::scoring::applicable(bank, |id| after.answer(id));
+    bank.questions
+        .iter()
+        .enumerate()
+        .filter(|(i, q)| now[*i] && !was[*i] && after.answer(&q.id).is_none())
+        .map(|(_, q)| q.id.clone())
+        .collect()
 }

@@ -24,6 +24,9 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
     let header = Format::new().set_bold().set_background_color("D9E1F2");
     let open = Format::new().set_unlocked().set_text_wrap();
     let wrap = Format::new().set_text_wrap();
+    // Only the header row is locked: Excel sorts rows of a protected sheet only when every
+    // cell in them is unlocked. The reader maps rows back by the hidden id, whatever the order.
+    let text = Format::new().set_unlocked().set_text_wrap();
     let open_date = Format::new().set_unlocked().set_num_format("yyyy-mm-dd");
     let answer_col = 5u16;
 
@@ -41,13 +44,13 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
     sheet.set_column_hidden(0)?;
     for (i, row) in form.rows.iter().enumerate() {
         let r = i as u32 + 1;
-        sheet.write_string(r, 0, cell(&row.id))?;
-        sheet.write_string_with_format(r, 1, cell(&row.topic), &wrap)?;
-        sheet.write_string_with_format(r, 2, cell(&row.question), &wrap)?;
+        sheet.write_string_with_format(r, 0, cell(&row.id), &text)?;
+        sheet.write_string_with_format(r, 1, cell(&row.topic), &text)?;
+        sheet.write_string_with_format(r, 2, cell(&row.question), &text)?;
         let believed = crate::render::reply::we_believe(row.reason.as_ref()).unwrap_or_default();
-        sheet.write_string_with_format(r, 3, cell(&believed), &wrap)?;
+        sheet.write_string_with_format(r, 3, cell(&believed), &text)?;
         let evidence = row.evidence.as_deref().unwrap_or_default();
-        sheet.write_string_with_format(r, 4, cell(evidence), &wrap)?;
+        sheet.write_string_with_format(r, 4, cell(evidence), &text)?;
         for col in answer_col..REPLY_COLUMNS.len() as u16 - 1 {
             sheet.write_blank(r, col, &open)?;
         }
@@ -121,13 +124,7 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
 
     let how = book.add_worksheet().set_name("Instructions")?;
     how.set_column_width(0, 110)?;
-    let mut lines = vec![cell(&format!(
-        "Questions for {} from {}",
-        form.msp
-            .as_deref()
-            .unwrap_or("our managed service provider"),
-        form.organization.as_deref().unwrap_or("our customers")
-    ))];
+    let mut lines = vec![cell(&crate::render::reply::form_title(form))];
     lines.extend(
         crate::render::reply::form_instructions(form, true)
             .iter()

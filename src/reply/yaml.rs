@@ -18,14 +18,12 @@ fn comment(out: &mut String, indent: &str, text: &str) {
 /// The form as a YAML file to fill in: every question as comments above its empty entry.
 pub fn form_yaml(form: &Form) -> String {
     let mut out = String::new();
-    let msp = form
-        .msp
-        .as_deref()
-        .unwrap_or("our managed service provider");
-    let from = form.organization.as_deref().unwrap_or("your customers");
-    comment(&mut out, "", &format!("Questions for {msp} from {from}"));
+    comment(&mut out, "", &crate::render::reply::form_title(form));
     out.push_str("#\n");
     for line in crate::render::reply::form_instructions(form, false) {
+        if line.is_empty() {
+            out.push_str("#\n");
+        }
         comment(&mut out, "", &line);
     }
     let _ = writeln!(out, "form: {}", scalar(FORM_MARK));

@@ -242,7 +242,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         });
         if disagreement.is_some() {
             counts.disagreements += 1;
-        } else if record.is_some_and(|r| r.reply.is_some()) {
+        } else if record.is_some_and(AnswerRecord::from_msp) {
             counts.from_msp += 1;
             if record.is_some_and(|r| r.evidence.is_some()) {
                 counts.from_msp_with_evidence += 1;
@@ -455,7 +455,14 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         } else {
             Vec::new()
         },
-        msp_tier: tier::assess(bank, &applies, &answer_of),
+        // The tier goes by what is known: an answer the owner and the MSP disagree on is not.
+        msp_tier: tier::assess(bank, &applies, &|id: &str| match records
+            .get(id)
+            .and_then(|r| r.disagreement())
+        {
+            Some(_) => Some(&unknown),
+            None => answer_of(id),
+        }),
         notes,
         questions,
         sources: bank
@@ -729,7 +736,7 @@ fn not_asked_note<'a>(
 /// The answer in words; an "I don't know" sent to the MSP says so (and when), so every
 /// report shows it as asked. Scoring does not look at this.
 fn answer_label(q: &Question, answer: &Answer, record: Option<&AnswerRecord>) -> String {
-    if let Some(r) = record.filter(|r| r.reply.is_some()) {
+    if let Some(r) = record.filter(|r| r.from_msp()) {
         return crate::render::reply::msp_answer_label(q.answer_label(answer), r);
     }
     match record.and_then(|r| r.asked_msp) {
@@ -745,6 +752,7 @@ fn msp_confirmation(record: Option<&AnswerRecord>) -> Option<MspConfirmation> {
     let record = record?;
     let reply = record.reply.as_ref()?;
     Some(MspConfirmation {
+        answer_from_msp: reply.answer_from_msp,
         by: reply.by.clone(),
         on: reply.on.map(|d| d.to_string()),
         comment: reply.comment.clone(),

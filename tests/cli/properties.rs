@@ -171,10 +171,11 @@ fn answers_file_of(
                 // One answer in four came from the MSP's reply; some of those disagree
                 // with the owner's.
                 let reply = (from_msp % 4 == 0).then(|| answers::MspReply {
+                    answer_from_msp: from_msp % 16 != 4,
                     by: note.clone(),
                     on: Some(today()),
                     comment: note.clone(),
-                    owner_answer: (from_msp % 8 == 0)
+                    owner_answer: (from_msp % 8 == 0 && from_msp % 16 != 4)
                         .then(|| q.parse_answer(allowed[(pick as usize + 1) % allowed.len()]))
                         .flatten(),
                 });
@@ -271,8 +272,9 @@ proptest! {
             msp_risk::score(b, &f, today())
         };
         let by_owner = with(owner.clone(), None);
-        let by_msp = with(said.clone(), Some(answers::MspReply::default()));
-        let both = with(said, Some(answers::MspReply { owner_answer: owner, ..answers::MspReply::default() }));
+        let theirs = answers::MspReply { answer_from_msp: true, ..answers::MspReply::default() };
+        let by_msp = with(said.clone(), Some(theirs.clone()));
+        let both = with(said, Some(answers::MspReply { owner_answer: owner, ..theirs }));
         prop_assert!(both.overall.score <= by_owner.overall.score, "{:?} vs {:?}", both.overall, by_owner.overall);
         prop_assert!(both.overall.score <= by_msp.overall.score, "{:?} vs {:?}", both.overall, by_msp.overall);
         prop_assert!(both.overall.best_case >= both.overall.score);
@@ -284,7 +286,7 @@ proptest! {
         let b = bank();
         let mut claimed = file.clone();
         for r in &mut claimed.answers {
-            r.reply = Some(answers::MspReply { owner_answer: None, ..r.reply.clone().unwrap_or_default() });
+            r.reply = Some(answers::MspReply { answer_from_msp: true, owner_answer: None, ..r.reply.clone().unwrap_or_default() });
         }
         let mut plain = file.clone();
         for r in &mut plain.answers {

@@ -268,6 +268,7 @@ answers:
   BCK-01: msp  # Bob says Acme does the backups
   MFA-01: unknown
   ACC-01: yes
+  CON-01: no
 ";
 
 fn reply_yaml(msp: &str, org: Option<&str>, answers: &str) -> String {
@@ -287,7 +288,7 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         reply_yaml(
             "Acme IT",
             Some("Lakeside Dental"),
-            "  BCK-01:\n    answer: Us (the customer)\n    comment: Backups are not in the contract\n  MFA-01: Yes\n  ACC-01: yes\n",
+            "  BCK-01:\n    answer: Us (the customer)\n    comment: Backups are not in the contract\n  MFA-01: Yes\n  ACC-01: yes\n  CON-01:\n    answer: Not sure\n    comment: Checking with the vendor\n",
         ),
     )
     .unwrap();
@@ -319,6 +320,16 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         "{}",
         stdout_of(&out)
     );
+    // "Not sure" keeps the owner's answer, and what the MSP said.
+    assert!(
+        stdout_of(&out).contains("1 not sure (your answer kept)"),
+        "{}",
+        stdout_of(&out)
+    );
+    assert!(
+        text.contains("  CON-01:\n    answer: no\n    source: owner\n    replied_by: Sam Lee\n    replied_on: 2026-12-03\n    msp_comment: Checking with the vendor\n"),
+        "{text}"
+    );
 
     let report = json_report(d, "a.yaml");
     assert_eq!(report["counts"]["disagreements"], 1);
@@ -344,7 +355,40 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         stdout_of(&out)
     );
 
-    // Settled: the owner keeps the MSP's answer and deletes `owner_answer`.
+    // Settled the owner's way: her answer, `source: owner`; what the MSP said stays as
+    // history, and merging the same reply again does not reopen it.
+    let hers = text
+        .replace(
+            "    answer: us\n    source: msp\n",
+            "    answer: msp\n    source: owner\n",
+        )
+        .replace("    owner_answer: msp\n", "");
+    std::fs::write(d.join("a.yaml"), &hers).unwrap();
+    let report = json_report(d, "a.yaml");
+    assert_eq!(report["counts"]["disagreements"], 0);
+    let bck = report["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "BCK-01")
+        .unwrap();
+    assert_eq!(bck["answer_label"], "Our MSP", "{bck}");
+    assert_eq!(bck["msp_reply"]["answer_from_msp"], false);
+    let out = msp()
+        .current_dir(d)
+        .args(["report", "a.yaml", "--format", "markdown", "--detailed"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&out).contains("Your MSP: Backups are not in the contract"),
+        "the MSP's comment is shown: {}",
+        stdout_of(&out)
+    );
+    let out = import(d, &["r.yaml", "a.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), hers);
+
+    // Settled the MSP's way: the owner deletes `owner_answer`.
     let settled = text.replace("    owner_answer: msp\n", "");
     std::fs::write(d.join("a.yaml"), settled).unwrap();
     let report = json_report(d, "a.yaml");

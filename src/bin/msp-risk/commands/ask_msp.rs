@@ -30,7 +30,17 @@ pub fn run(cli: &Cli, args: &AskMspArgs) -> anyhow::Result<Exit> {
     // One MSP per form: the name given, else the one the files agree on.
     let named: Vec<&str> = clients.iter().filter_map(|a| a.msp.as_deref()).collect();
     let msp = match &args.msp_name {
-        Some(name) => Some(name.clone()),
+        Some(name) => {
+            if let Some(other) = named.iter().find(|n| !msp_risk::reply::same_name(n, name)) {
+                bail!(
+                    "--msp-name is `{}`, but an answers file names its MSP as `{}`; a reply from one \
+                     MSP is never merged into another MSP's client (fix `msp:` in the file, or the name)",
+                    terminal_line(name),
+                    terminal_line(other)
+                );
+            }
+            Some(name.clone())
+        }
         None => {
             if let Some(other) = named
                 .iter()

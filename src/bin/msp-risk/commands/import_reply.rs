@@ -86,10 +86,13 @@ fn merge_into(
             bail!("{shown} is the reply itself; name the answers file to merge it into");
         }
         let answers = super::load_answers(path, bank)?;
-        let (_, changes) = msp_risk::reply::merge(&answers, reply, several)
+        let (target, changes) = msp_risk::reply::merge(&answers, reply, several)
             .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-        return Ok(msp_risk::render::reply::merge_report(
-            bank, &shown, &changes, None, true,
+        let opened = msp_risk::reply::opened_follow_ups(bank, &answers, &target);
+        return Ok(with_opened(
+            msp_risk::render::reply::merge_report(bank, &shown, &changes, None, true),
+            &name,
+            &opened,
         ));
     }
     let locked = fsio::lock(path, b"")?;
@@ -140,11 +143,18 @@ fn merge_into(
         .with_context(|| format!("cannot keep a copy of {shown}; nothing was changed"))?;
     lock.replace(new_text.as_bytes())?;
     let backup = terminal_line(&backup.display().to_string()).into_owned();
-    Ok(msp_risk::render::reply::merge_report(
-        bank,
-        &shown,
-        &changes,
-        Some(&backup),
-        false,
+    let opened = msp_risk::reply::opened_follow_ups(bank, &current, &target);
+    Ok(with_opened(
+        msp_risk::render::reply::merge_report(bank, &shown, &changes, Some(&backup), false),
+        &name,
+        &opened,
     ))
+}
+
+/// The merge report, and the follow-ups the MSP's answers opened.
+fn with_opened(report: String, file: &str, opened: &[String]) -> String {
+    match msp_risk::render::reply::opened_note(file, opened) {
+        Some(note) => format!("{report}\n{}", terminal_line(&note)),
+        None => report,
+    }
 }
