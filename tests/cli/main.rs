@@ -21,6 +21,7 @@ mod judgement;
 mod migration;
 mod print;
 mod properties;
+mod reply_attacks;
 mod report;
 mod report_summary;
 mod round_trip;
