@@ -493,6 +493,11 @@ fn push_unique(b: &mut Builder, root: &mut Vec<(Key, Node)>, name: String, pos: 
     root.push((Key { text: name, pos }, node));
 }
 
+/// The largest table read: an answers sheet has a few hundred rows and under ten columns.
+const MAX_ROWS: u32 = 100_000;
+const MAX_COLUMNS: usize = 64;
+const MAX_CELLS: usize = 1_000_000;
+
 /// The most a workbook may hold once unzipped: an answers workbook is a few hundred KB, so
 /// this only stops a "zip bomb" (a small file that unzips to gigabytes) from eating memory.
 const MAX_UNZIPPED_BYTES: u64 = 64 * 1024 * 1024;
@@ -541,59 +546,39 @@ fn xlsx_grids(bytes: &[u8], layout: &Layout) -> Result<(Grid, Option<Grid>), Str
             layout.sheet, layout.start
         ));
     };
+    // Cells are streamed, never laid out as a full grid: one value far away (XFD1048576)
+    // would otherwise ask for gigabytes.
     let mut grid = |name: &str| -> Result<Grid, String> {
-        let values = book
-            .worksheet_range(name)
-            .map_err(|e| format!("sheet {name} cannot be read ({e})"))?;
-        let formulas = book.worksheet_formula(name).unwrap_or_default();
-        let mut rows: Vec<(u32, Vec<Cell>)> = Vec::new();
-        if let Some((r0, c0)) = values.start() {
-            for (i, row) in values.rows().enumerate() {
-                let r = r0 + i as u32;
-                let mut cells = vec![Cell::Empty; c0 as usize];
-                for (j, v) in row.iter().enumerate() {
-                    let c = c0 + j as u32;
-                    let formula = formulas.get_value((r, c)).filter(|f| !f.is_empty());
-                    cells.push(match formula {
-                        Some(f) => Cell::Formula(format!("={f}")),
-                        None => from_data(v),
-                    });
-                }
-                if cells.iter().any(|c| !c.is_blank()) {
-                    rows.push((r, cells));
-                }
+        let unreadable = |e: calamine::XlsxError| format!("sheet {name} cannot be read ({e})");
+        let mut reader = book.worksheet_cells_reader(name).map_err(unreadable)?;
+        let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = Default::default();
+        let mut count = 0usize;
+        while let Some(c) = reader.next_cell_with_formula().map_err(unreadable)? {
+            let (r, col) = (c.pos.0, c.pos.1 as usize);
+            let cell = match c.formula.filter(|f| !f.is_empty()) {
+                Some(f) => Cell::Formula(format!("={f}")),
+                None => from_data(&calamine::Data::from(c.value)),
+            };
+            if cell.is_blank() {
+                continue;
             }
-        }
-        // A formula whose cached value is empty has no value cell.
-        if let Some((fr, fc)) = formulas.start() {
-            for (i, row) in formulas.rows().enumerate() {
-                for (j, f) in row.iter().enumerate() {
-                    let (r, c) = (fr + i as u32, (fc as usize) + j);
-                    if f.is_empty() {
-                        continue;
-                    }
-                    let at = match rows.iter().position(|(rr, _)| *rr >= r) {
-                        Some(p) if rows[p].0 == r => p,
-                        Some(p) => {
-                            rows.insert(p, (r, Vec::new()));
-                            p
-                        }
-                        None => {
-                            rows.push((r, Vec::new()));
-                            rows.len() - 1
-                        }
-                    };
-                    let cells = &mut rows[at].1;
-                    if cells.len() <= c {
-                        cells.resize(c + 1, Cell::Empty);
-                    }
-                    cells[c] = Cell::Formula(format!("={f}"));
-                }
+            count += 1;
+            if r >= MAX_ROWS || col >= MAX_COLUMNS || count > MAX_CELLS {
+                return Err(format!(
+                    "sheet {name} has a value in cell {}, far outside a table msp-risk reads \
+                     (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns and {MAX_CELLS} cells); delete it",
+                    cell_name(r, col)
+                ));
             }
+            let row = rows.entry(r).or_default();
+            if row.len() <= col {
+                row.resize(col + 1, Cell::Empty);
+            }
+            row[col] = cell;
         }
         Ok(Grid {
             prefix: format!("sheet {name}, "),
-            rows,
+            rows: rows.into_iter().collect(),
         })
     };
     let a = grid(&answers)?;
