@@ -77,6 +77,23 @@ pub fn terminal_line(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// A name (an MSP's, a client's) as a form carries it and as two names are compared: line
+/// breaks and tabs are spaces, invisible and control characters are dropped (not marked), and
+/// runs of spaces are one. So a name with a bidi mark survives a workbook and still matches.
+pub fn name_text(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => Some(' '),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+            c if is_unsafe(c) => None,
+            c => Some(c),
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Shortens `s` to at most `max` characters, ending with `…` when cut. Used only where a
 /// value is echoed inside an error message, never for report content (which wraps).
 pub fn ellipsize(s: &str, max: usize) -> String {

@@ -236,7 +236,7 @@ pub enum Refusal {
 /// at the ends do not matter ("Acme IT" is "acme it.").
 pub fn same_name(a: &str, b: &str) -> bool {
     let norm = |s: &str| {
-        crate::batch::clash_key(s)
+        crate::batch::clash_key(&crate::sanitize::name_text(s))
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")

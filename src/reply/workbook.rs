@@ -113,9 +113,15 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
         let r = i as u32 + 1;
         fields.write_string(r, 0, *field)?;
         let editable = matches!(*field, "msp" | "replied_by" | "replied_on");
-        match value {
-            Some(v) if editable => fields.write_string_with_format(r, 1, cell(v), &open)?,
-            Some(v) => fields.write_string(r, 1, cell(v))?,
+        // Names are kept as names compare (invisible marks dropped, not replaced), so the
+        // returned form still names the same MSP and client.
+        let v = value.map(|v| match *field {
+            "msp" | "organization" => ellipsize(&crate::sanitize::name_text(v), CELL_MAX),
+            _ => cell(v),
+        });
+        match v {
+            Some(v) if editable => fields.write_string_with_format(r, 1, v, &open)?,
+            Some(v) => fields.write_string(r, 1, v)?,
             None => fields.write_blank(r, 1, &open)?,
         };
         fields.write_string(r, 2, *what)?;
