@@ -251,11 +251,12 @@ fn set_entry(
     if let Some((key, _)) = existing.iter().find(|(k, _)| k.text == id) {
         let end = entry_end(&lines, key.pos.line, key.pos.column);
         let new = match record {
-            Some(r) => keep_trailing_comment(
-                lines.line(key.pos.line)?,
-                key.pos.line == end,
-                entry_lines(r, indent),
-            ),
+            Some(r) => {
+                let old: Vec<&str> = (key.pos.line..=end)
+                    .map(|n| lines.line(n))
+                    .collect::<Option<_>>()?;
+                keep_comments(&old, entry_lines(r, indent))
+            }
             None => Vec::new(),
         };
         lines.splice(key.pos.line, end, &new)?;
@@ -278,27 +279,64 @@ fn set_entry(
     Some(lines.text())
 }
 
-/// A one-line entry such as `GOV-01: yes  # asked Bob` keeps its comment when rewritten, on
-/// its first line.
-fn keep_trailing_comment(old: &str, old_is_one_line: bool, mut new: Vec<String>) -> Vec<String> {
-    // A one-line entry that becomes several lines keeps its comment on the key's line.
-    if !old_is_one_line || new.is_empty() {
+/// The comment at the end of a `key: value  # comment` line, if any (a quoted value is
+/// left alone: its `#` may be part of the text).
+fn trailing_comment(line: &str) -> Option<&str> {
+    let (_, value) = line.split_once(':')?;
+    let value = value.trim_start();
+    if value.starts_with('#') {
+        Some(value)
+    } else if value.starts_with(['"', '\'']) {
+        None
+    } else {
+        value.find(" #").map(|i| value[i..].trim_start())
+    }
+}
+
+/// The new lines of an entry with the comments of the old one kept: the comment on the key's
+/// line stays on the key's line, whole comment lines follow it, and a comment at the end of
+/// a field's line (`answer: msp  # asked Bob`) stays on that field's new line. Blank lines
+/// inside the entry are dropped.
+fn keep_comments(old: &[&str], mut new: Vec<String>) -> Vec<String> {
+    let Some((first, rest)) = old.split_first() else {
+        return new;
+    };
+    if new.is_empty() {
         return new;
     }
-    let Some((_, value)) = old.split_once(':') else {
-        return new;
-    };
-    let value = value.trim_start();
-    let comment = if value.starts_with('#') {
-        Some(value)
-    } else if !value.starts_with(['"', '\'']) {
-        value.find(" #").map(|i| value[i..].trim_start())
-    } else {
-        None
-    };
-    if let Some(c) = comment {
+    if let Some(c) = trailing_comment(first) {
         new[0] = format!("{}  {c}", new[0]);
     }
+    let mut standalone = Vec::new();
+    let mut on_field: Vec<(String, String)> = Vec::new();
+    for line in rest {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            standalone.push(line.to_string());
+        } else if let (Some((field, _)), Some(c)) =
+            (trimmed.split_once(':'), trailing_comment(line))
+        {
+            on_field.push((field.trim().to_string(), c.to_string()));
+        }
+    }
+    for line in new.iter_mut().skip(1) {
+        let field = line
+            .trim_start()
+            .split_once(':')
+            .map(|(f, _)| f.trim().to_string());
+        if let Some(i) = on_field.iter().position(|(f, _)| Some(f) == field.as_ref()) {
+            let (_, c) = on_field.remove(i);
+            *line = format!("{line}  {c}");
+        }
+    }
+    // A comment whose field is gone is kept as a line of its own.
+    let pad = first.len() - first.trim_start().len() + 2;
+    standalone.extend(
+        on_field
+            .into_iter()
+            .map(|(_, c)| format!("{}{c}", " ".repeat(pad))),
+    );
+    new.splice(1..1, standalone);
     new
 }
 

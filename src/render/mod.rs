@@ -587,7 +587,7 @@ pub(crate) fn migration_note(m: &crate::answers::Migrated) -> String {
 /// `file` when it can be typed in a shell as it is (letters, digits, `.`, `_`, `-`, `/`, not
 /// starting with `-`), else `FILE` for the reader to fill in, so no copied command runs
 /// something other than what it says.
-pub(crate) fn typable_file(file: &str) -> &str {
+pub fn typable_file(file: &str) -> &str {
     let plain = !file.is_empty()
         && !file.starts_with('-')
         && file

@@ -232,6 +232,11 @@ pub fn merge_report(
             "updated from an earlier reply",
         ),
         (K::Unchanged, "unchanged", "unchanged"),
+        (
+            K::NotAsked,
+            "ignored (never asked of your MSP)",
+            "ignored (never asked of your MSP)",
+        ),
     ] {
         match count(kind) {
             0 => {}
@@ -260,7 +265,7 @@ pub fn merge_report(
             .map_or(a.id().to_string(), |q| q.answer_label(a).to_string())
     };
     for c in changes {
-        let show = dry_run || c.kind == K::Disagrees;
+        let show = dry_run || matches!(c.kind, K::Disagrees | K::NotAsked);
         if !show || c.kind == K::Unchanged {
             continue;
         }
@@ -274,6 +279,7 @@ pub fn merge_report(
             K::MspNotSure => "your MSP is not sure",
             K::Updated => "updated",
             K::Unchanged => "unchanged",
+            K::NotAsked => "ignored, never asked of your MSP",
         };
         // The MSP's answer in the words its form offered ("Not sure", "You (the MSP)").
         let said = bank

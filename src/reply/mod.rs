@@ -14,6 +14,8 @@ pub use parse::load;
 pub use workbook::form_workbook;
 pub use yaml::form_yaml;
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
 use crate::answers::{AnswerRecord, AnswersFile, Migrated, MspReply};
@@ -171,6 +173,9 @@ pub enum ChangeKind {
     Updated,
     /// The same as the file already holds from the MSP.
     Unchanged,
+    /// A question the form never put to the MSP for this client (the owner's own, or one she
+    /// answered herself): ignored.
+    NotAsked,
 }
 
 /// One question's change.
@@ -253,6 +258,7 @@ pub fn merge(
     answers: &AnswersFile,
     reply: &Reply,
     several: bool,
+    askable: &HashSet<String>,
 ) -> Result<(AnswersFile, Vec<Change>), Refusal> {
     if reply.bank_id != answers.bank_id {
         return Err(Refusal::OtherBank {
@@ -288,11 +294,17 @@ pub fn merge(
         }
     }
     let mut out = answers.clone();
-    if out.msp.is_none() {
-        out.msp = Some(reply_msp);
-    }
     let mut changes = Vec::new();
     for a in &reply.answers {
+        if !askable.contains(&a.question) {
+            changes.push(Change {
+                question: a.question.clone(),
+                kind: ChangeKind::NotAsked,
+                before: answers.answer(&a.question).cloned(),
+                msp: a.answer.clone(),
+            });
+            continue;
+        }
         let heard = MspReply {
             answer_from_msp: true,
             by: reply.replied_by.clone(),
@@ -369,7 +381,35 @@ pub fn merge(
             });
         }
     }
+    if out.msp.is_none() && changes.iter().any(|c| c.kind != ChangeKind::NotAsked) {
+        out.msp = Some(reply_msp);
+    }
     Ok((out, changes))
+}
+
+/// The questions a reply may answer for `answers`: every question about what the MSP does,
+/// every question its letter or form asks, and any the MSP has answered before. The rest
+/// are the owner's own (her leader, her staff's training): no reply changes them.
+pub fn askable(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> HashSet<String> {
+    let report = crate::scoring::score(bank, answers, today);
+    let mut ids: HashSet<String> = crate::ask_msp::items(bank, &report)
+        .into_iter()
+        .map(|(q, _)| q.id.clone())
+        .collect();
+    ids.extend(
+        bank.questions
+            .iter()
+            .filter(|q| q.answered_by == crate::bank::AnsweredBy::Msp)
+            .map(|q| q.id.clone()),
+    );
+    ids.extend(
+        answers
+            .answers
+            .iter()
+            .filter(|r| r.reply.is_some())
+            .map(|r| r.question.clone()),
+    );
+    ids
 }
 
 /// The follow-up questions that apply after the merge and not before, and have no answer:

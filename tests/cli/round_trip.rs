@@ -268,7 +268,7 @@ answers:
   BCK-01: msp  # Bob says Acme does the backups
   MFA-01: unknown
   ACC-01: yes
-  CON-01: no
+  CAP-01: no
 ";
 
 fn reply_yaml(msp: &str, org: Option<&str>, answers: &str) -> String {
@@ -288,7 +288,7 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         reply_yaml(
             "Acme IT",
             Some("Lakeside Dental"),
-            "  BCK-01:\n    answer: Us (the customer)\n    comment: Backups are not in the contract\n  MFA-01: Yes\n  ACC-01: yes\n  CON-01:\n    answer: Not sure\n    comment: Checking with the vendor\n",
+            "  BCK-01:\n    answer: Us (the customer)\n    comment: Backups are not in the contract\n  MFA-01: Yes\n  ACC-01: yes\n  CAP-01:\n    answer: Not sure\n    comment: Checking with the vendor\n  GOV-05: yes\n",
         ),
     )
     .unwrap();
@@ -320,6 +320,13 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         "{}",
         stdout_of(&out)
     );
+    // A question never put to the MSP (the owner's own) is ignored.
+    assert!(
+        stdout_of(&out).contains("1 ignored (never asked of your MSP)"),
+        "{}",
+        stdout_of(&out)
+    );
+    assert!(!text.contains("GOV-05"), "{text}");
     // "Not sure" keeps the owner's answer, and what the MSP said.
     assert!(
         stdout_of(&out).contains("1 not sure (your answer kept)"),
@@ -327,7 +334,7 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         stdout_of(&out)
     );
     assert!(
-        text.contains("  CON-01:\n    answer: no\n    source: owner\n    replied_by: Sam Lee\n    replied_on: 2026-12-03\n    msp_comment: Checking with the vendor\n"),
+        text.contains("  CAP-01:\n    answer: no\n    source: owner\n    replied_by: Sam Lee\n    replied_on: 2026-12-03\n    msp_comment: Checking with the vendor\n"),
         "{text}"
     );
 

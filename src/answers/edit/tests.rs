@@ -114,7 +114,7 @@ fn a_new_answer_goes_after_the_previous_question_in_bank_order() {
 }
 
 #[test]
-fn replacing_a_long_form_entry_replaces_all_its_lines() {
+fn replacing_a_long_form_entry_replaces_its_lines_and_keeps_its_comments() {
     let bank = bank();
     let mut target = model(COMMENTED, &bank);
     set(
@@ -123,7 +123,9 @@ fn replacing_a_long_form_entry_replaces_all_its_lines() {
     );
     let new = update_text(COMMENTED, "a.yaml", &bank, &target).expect("edited in place");
     assert!(
-        new.contains("  # the next one is a choice\n  ACC-03: security_key\n\n  # Backups\n"),
+        new.contains(
+            "  # the next one is a choice\n  ACC-03: security_key\n    # a comment inside the long form\n\n  # Backups\n"
+        ),
         "{new}"
     );
 }

@@ -13,6 +13,7 @@ use crate::{settings, Exit};
 
 pub fn run(cli: &Cli, args: &ImportReplyArgs) -> anyhow::Result<Exit> {
     let bank = settings::load_bank(cli)?;
+    let today = settings::today(cli)?;
     msp_risk::guard::protect(&args.reply);
     let shown = args.reply.display().to_string();
     let bytes = fsio::read_limited(&args.reply)?;
@@ -35,7 +36,7 @@ pub fn run(cli: &Cli, args: &ImportReplyArgs) -> anyhow::Result<Exit> {
     let several = args.files.len() > 1;
     let mut failed = 0usize;
     for file in &args.files {
-        match merge_into(&bank, &reply, file, several, args) {
+        match merge_into(&bank, &reply, file, several, today, args) {
             Ok(summary) => {
                 if !args.quiet {
                     println!("{summary}");
@@ -65,6 +66,7 @@ fn merge_into(
     reply: &Reply,
     path: &std::path::Path,
     several: bool,
+    today: chrono::NaiveDate,
     args: &ImportReplyArgs,
 ) -> anyhow::Result<String> {
     let name = path.display().to_string();
@@ -77,23 +79,6 @@ fn merge_into(
     }
     if std::fs::symlink_metadata(path).is_err() {
         bail!("{shown} does not exist; name an answers file to merge the reply into");
-    }
-    if args.dry_run {
-        if std::fs::metadata(path).is_ok_and(|p| {
-            std::fs::metadata(&args.reply).is_ok_and(|r| p.len() == r.len())
-                && std::fs::canonicalize(path).ok() == std::fs::canonicalize(&args.reply).ok()
-        }) {
-            bail!("{shown} is the reply itself; name the answers file to merge it into");
-        }
-        let answers = super::load_answers(path, bank)?;
-        let (target, changes) = msp_risk::reply::merge(&answers, reply, several)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-        let opened = msp_risk::reply::opened_follow_ups(bank, &answers, &target);
-        return Ok(with_opened(
-            msp_risk::render::reply::merge_report(bank, &shown, &changes, None, true),
-            &name,
-            &opened,
-        ));
     }
     let locked = fsio::lock(path, b"")?;
     let Locked::Held {
@@ -111,27 +96,51 @@ fn merge_into(
     if lock.is_same_file_as(&args.reply) {
         bail!("{shown} is the reply itself; name the answers file to merge it into");
     }
-    let mut current = answers::load(&content, &name, bank)
+    let current = answers::load(&content, &name, bank)
         .with_context(|| format!("{shown} cannot take the reply until these problems are fixed"))?;
-    // A file written for an older bank is saved for this one (its copy keeps the old one).
-    if current.migrated.take().is_some() {
-        current.bank_version = bank.version.clone();
+    let rewrite_first = |why: String| {
+        anyhow::anyhow!(
+            "{shown} {why}, so merging would rewrite it and lose its comments; nothing was changed. \
+             Run `msp-risk interview --answers {}` once (it offers to rewrite the file, keeping a copy), then merge again",
+            msp_risk::render::typable_file(&name)
+        )
+    };
+    if current.migrated.is_some() {
+        return Err(rewrite_first(format!(
+            "was written for {}, not {}",
+            terminal_line(&current.bank_reference()),
+            bank.reference()
+        )));
     }
-    let (target, changes) = msp_risk::reply::merge(&current, reply, several)
+    let askable = msp_risk::reply::askable(bank, &current, today);
+    let (target, changes) = msp_risk::reply::merge(&current, reply, several, &askable)
         .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-    if changes.is_empty() {
-        // An empty reply (the form as sent) changes nothing, not even the MSP's name.
-        return Ok(msp_risk::render::reply::merge_report(
-            bank, &shown, &changes, None, false,
-        ));
-    }
+    let report = |backup: Option<&str>| {
+        let opened = msp_risk::reply::opened_follow_ups(bank, &current, &target);
+        with_opened(
+            msp_risk::render::reply::merge_report(bank, &shown, &changes, backup, args.dry_run),
+            &name,
+            &opened,
+        )
+    };
     let text = String::from_utf8_lossy(&content);
-    let new_text = answers::update_text(&text, &name, bank, &target)
-        .unwrap_or_else(|| answers::to_yaml(&target, bank));
-    if new_text == text {
-        return Ok(msp_risk::render::reply::merge_report(
-            bank, &shown, &changes, None, false,
+    let Some(new_text) = answers::update_text(&text, &name, bank, &target) else {
+        return Err(rewrite_first(
+            "is laid out in a way that cannot be edited line by line (flow style, block scalars)"
+                .to_string(),
         ));
+    };
+    if new_text == text || args.dry_run {
+        return Ok(report(None));
+    }
+    // Never a file the tool could not read again.
+    if new_text.len() as u64 > msp_risk::limits::MAX_INPUT_BYTES {
+        bail!(
+            "{shown} would grow to {} bytes with this reply, over the {} bytes msp-risk reads; \
+             nothing was changed. Ask your MSP to shorten its comments and evidence",
+            new_text.len(),
+            msp_risk::limits::MAX_INPUT_BYTES
+        );
     }
     // What is written must read back as what was meant, or nothing is written.
     let check = answers::load(new_text.as_bytes(), &name, bank)
@@ -143,12 +152,7 @@ fn merge_into(
         .with_context(|| format!("cannot keep a copy of {shown}; nothing was changed"))?;
     lock.replace(new_text.as_bytes())?;
     let backup = terminal_line(&backup.display().to_string()).into_owned();
-    let opened = msp_risk::reply::opened_follow_ups(bank, &current, &target);
-    Ok(with_opened(
-        msp_risk::render::reply::merge_report(bank, &shown, &changes, Some(&backup), false),
-        &name,
-        &opened,
-    ))
+    Ok(report(Some(&backup)))
 }
 
 /// The merge report, and the follow-ups the MSP's answers opened.
