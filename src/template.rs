@@ -147,7 +147,7 @@ accepted_risks:
 /// as a text cell, never a formula. `answers::load` reads it back.
 pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use crate::answers::sheet::{ANSWERS_SHEET, COLUMNS, FILE_SHEET};
-    use rust_xlsxwriter::{DataValidation, Format, ProtectionOptions, Workbook};
+    use rust_xlsxwriter::{DataValidation, Format, Workbook};
 
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_background_color("D9E1F2");
@@ -196,14 +196,7 @@ pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::X
     sheet.set_freeze_panes(1, 0)?;
     // Locked: the header and the question columns; open: answer, note, evidence, as_of.
     // Rows can still be sorted and filtered: the reader finds columns by header and rows by id.
-    let options = ProtectionOptions {
-        sort: true,
-        use_autofilter: true,
-        format_columns: true,
-        format_rows: true,
-        ..ProtectionOptions::default()
-    };
-    sheet.protect_with_options(&options);
+    sheet.protect_with_options(&sheet_protection());
     sheet.autofilter(0, 0, row.saturating_sub(1), COLUMNS.len() as u16 - 1)?;
 
     let file = book.add_worksheet().set_name(FILE_SHEET)?;
@@ -244,6 +237,19 @@ pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::X
         how.write_string(r as u32, 0, line)?;
     }
     book.save_to_buffer()
+}
+
+/// How a workbook's table sheets are protected: locked cells stay as written, but rows may
+/// be sorted and filtered and columns resized (the readers find columns by header and rows
+/// by id).
+pub(crate) fn sheet_protection() -> rust_xlsxwriter::ProtectionOptions {
+    rust_xlsxwriter::ProtectionOptions {
+        sort: true,
+        use_autofilter: true,
+        format_columns: true,
+        format_rows: true,
+        ..rust_xlsxwriter::ProtectionOptions::default()
+    }
 }
 
 const SHEET_HOW_TO: &str = "

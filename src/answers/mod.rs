@@ -9,6 +9,8 @@
 
 mod edit;
 mod parse;
+
+pub(crate) use parse::date_value;
 pub mod sheet;
 mod write;
 

@@ -445,7 +445,12 @@ fn answer_value(
 }
 
 fn date_field(f: &mut Fields, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
-    let node = f.get(name)?;
+    date_value(f.get(name), ctx, name)
+}
+
+/// The date a field holds (`YYYY-MM-DD`); anything else is a problem at its position.
+pub(crate) fn date_value(node: Option<&Node>, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
+    let node = node?;
     let text = node.text_opt(ctx, &format!("`{name}`"))?;
     let date = parse_date(&text);
     if date.is_none() {

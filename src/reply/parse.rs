@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{Reply, ReplyAnswer, FORM_MARK};
 use crate::answers::sheet::{self, Layout};
-use crate::answers::{parse_date, Migrated};
+use crate::answers::Migrated;
 use crate::bank::{Answer, Bank, Question};
 use crate::diagnostic::{LoadError, Pos};
 use crate::sanitize::ellipsize;
@@ -321,18 +321,5 @@ fn answer(
 }
 
 fn date(node: Option<&Node>, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {
-    let node = node?;
-    let text = node.text_opt(ctx, &format!("`{name}`"))?;
-    let date = parse_date(&text);
-    if date.is_none() {
-        ctx.error(
-            node.pos,
-            "invalid-date",
-            format!(
-                "`{name}: {}` is not a date; write it as YYYY-MM-DD, like 2026-11-23",
-                ellipsize(&text, 30)
-            ),
-        );
-    }
-    date
+    crate::answers::date_value(node, ctx, name)
 }

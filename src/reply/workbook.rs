@@ -3,7 +3,7 @@
 //! Form with who answered, sheet Instructions, and a hidden sheet Lists that the dropdowns
 //! read (a list typed into the dropdown itself may not pass 255 characters).
 
-use rust_xlsxwriter::{DataValidation, Format, Formula, ProtectionOptions, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook, XlsxError};
 
 use super::parse::{FORM_SHEET, REPLY_COLUMNS, REPLY_SHEET};
 use super::{Form, FORM_MARK};
@@ -70,14 +70,7 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
         sheet.add_data_validation(r, answer_col, r, answer_col, &list)?;
     }
     sheet.set_freeze_panes(1, 3)?;
-    let options = ProtectionOptions {
-        sort: true,
-        use_autofilter: true,
-        format_columns: true,
-        format_rows: true,
-        ..ProtectionOptions::default()
-    };
-    sheet.protect_with_options(&options);
+    sheet.protect_with_options(&crate::template::sheet_protection());
     sheet.autofilter(0, 0, form.rows.len() as u32, REPLY_COLUMNS.len() as u16 - 1)?;
 
     let fields = book.add_worksheet().set_name(FORM_SHEET)?;
