@@ -186,13 +186,30 @@ impl AnswersFile {
 /// A file named `*.xlsx` or `*.csv` is read as a spreadsheet (see [`sheet`]), with the same
 /// rules.
 pub fn load(bytes: &[u8], file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
-    if sheet::is_sheet_name(file) {
-        return sheet::load(bytes, file, bank);
+    let loaded = if sheet::is_sheet_name(file) {
+        sheet::load(bytes, file, bank)
+    } else {
+        crate::yaml::parse(bytes, file)
+            .map_err(|d| LoadError::Invalid {
+                diagnostics: vec![d],
+            })
+            .and_then(|node| parse::answers_file(&node, file, bank))
+    };
+    // A reply form given where answers are read gets one message saying what to do with it.
+    match loaded {
+        Err(LoadError::Invalid { .. }) if crate::reply::is_reply_form(file, bytes) => {
+            Err(LoadError::Invalid {
+                diagnostics: vec![crate::diagnostic::Diagnostic::new(
+                    file,
+                    Pos::default(),
+                    "reply-form",
+                    "this is a reply form for the MSP, not an answers file; once the MSP has filled it in, \
+                     merge it into the answers file with `msp-risk import-reply THIS-FILE answers.yaml`",
+                )],
+            })
+        }
+        other => other,
     }
-    let node = crate::yaml::parse(bytes, file).map_err(|d| LoadError::Invalid {
-        diagnostics: vec![d],
-    })?;
-    parse::answers_file(&node, file, bank)
 }
 
 /// Reads a calendar date written as `YYYY-MM-DD`.

@@ -127,12 +127,15 @@ fn is_other_json(name: &str, bytes: &[u8]) -> bool {
 }
 
 /// Why a file found in a folder is skipped rather than reported as a broken answers file:
-/// some other JSON, or a CSV table without the `id` and `answer` columns (a CSV report).
+/// some other JSON, a CSV table without the `id` and `answer` columns (a CSV report), or a
+/// reply form for the MSP.
 pub fn not_answers_note(name: &str, bytes: &[u8]) -> Option<&'static str> {
     if is_other_json(name, bytes) {
         Some("a JSON file that is not an answers file (no `bank` key), skipped")
     } else if crate::answers::sheet::is_other_csv(name, bytes) {
         Some("a CSV file that is not an answers file (no `id` and `answer` columns), skipped")
+    } else if crate::reply::is_reply_form(name, bytes) {
+        Some("a reply form for the MSP, not an answers file (merge it with `msp-risk import-reply`), skipped")
     } else {
         None
     }

@@ -412,6 +412,29 @@ pub fn askable(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> HashSet<
     ids
 }
 
+/// Whether a file is a reply form (made by `ask-msp --output`) rather than an answers file:
+/// a workbook with a Reply sheet and no Answers sheet, or YAML that says `form: msp-risk
+/// reply`. Found in a folder, it is skipped; named as answers, it gets its own message.
+pub fn is_reply_form(name: &str, bytes: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".xlsx") {
+        use calamine::Reader;
+        let Ok(book) =
+            calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(bytes))
+        else {
+            return false;
+        };
+        let names = book.sheet_names();
+        let has = |n: &str| names.iter().any(|s| s.trim().eq_ignore_ascii_case(n));
+        return has(parse::REPLY_SHEET) && !has(crate::answers::sheet::ANSWERS_SHEET);
+    }
+    (lower.ends_with(".yaml") || lower.ends_with(".yml"))
+        && String::from_utf8_lossy(bytes).lines().any(|l| {
+            let l = l.trim_end();
+            l == format!("form: {FORM_MARK}") || l == format!("form: \"{FORM_MARK}\"")
+        })
+}
+
 /// The follow-up questions that apply after the merge and not before, and have no answer:
 /// the MSP's answers opened them, and nobody has been asked them yet.
 pub fn opened_follow_ups(bank: &Bank, before: &AnswersFile, after: &AnswersFile) -> Vec<String> {

@@ -676,3 +676,43 @@ fn a_form_is_never_written_over_a_file_and_several_clients_share_one() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_reply_form_is_not_read_as_answers_and_folder_scans_skip_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.yaml"), ANSWERS).unwrap();
+    for form in ["form.yaml", "form.xlsx"] {
+        let out = msp()
+            .current_dir(d)
+            .args(["ask-msp", "a.yaml", "-o", form])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        let out = msp()
+            .current_dir(d)
+            .args(["report", form])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            stderr_of(&out).contains("this is a reply form for the MSP, not an answers file"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    let out = msp()
+        .current_dir(d)
+        .args(["report", ".", "--no-pager"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stderr_of(&out)
+            .matches("a reply form for the MSP, not an answers file")
+            .count(),
+        2,
+        "{}",
+        stderr_of(&out)
+    );
+}
