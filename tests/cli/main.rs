@@ -21,6 +21,7 @@ mod judgement;
 mod migration;
 mod print;
 mod properties;
+mod real_consumers;
 mod reply_attacks;
 mod report;
 mod report_summary;

@@ -332,44 +332,6 @@ fn folder_scans_read_workbooks_and_csv_and_skip_csv_reports() {
 }
 
 #[test]
-fn libreoffice_converts_the_template_and_it_reads_back() {
-    let soffice = ["soffice", "libreoffice"].into_iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    let Some(soffice) = soffice else {
-        println!("skipped: LibreOffice (soffice) is not installed");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.xlsx");
-    let out = msp()
-        .args(["template", "--output"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let conv = dir.path().join("out");
-    let status = std::process::Command::new(soffice)
-        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
-        .arg(&conv)
-        .arg(&path)
-        .env("HOME", dir.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = msp()
-        .arg("report")
-        .arg(conv.join("t.xlsx"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(stdout_of(&out).contains("Not assessed"));
-}
-
-#[test]
 fn the_interview_refuses_a_spreadsheet_it_would_overwrite_with_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let sheet = dir.path().join("answers.xlsx");
