@@ -554,3 +554,133 @@ fn answers_typed_in_libreoffice_import_as_the_same_answers_written_by_openpyxl()
     assert_eq!(report["assessed_by"], "Sam Editor");
     assert_eq!(report["counts"]["answered"], 5);
 }
+
+/// Fills a reply form as an MSP would in its spreadsheet program: every row of sheet Reply
+/// gets the first answer its dropdown offers (read from the hidden Lists sheet, by id), a
+/// comment and evidence; the Form sheet gets who answered and when. argv: src, dst.
+const FILL_REPLY: &str = r#"
+import sys, datetime, openpyxl
+src, dst = sys.argv[1], sys.argv[2]
+wb = openpyxl.load_workbook(src)
+lists = {r[0].value: [c.value for c in r[1:] if c.value] for r in wb["Lists"].iter_rows(min_row=2)}
+head = [c.value for c in wb["Reply"][1]]
+col = {name: i for i, name in enumerate(head)}
+for row in wb["Reply"].iter_rows(min_row=2):
+    row[col["answer"]].value = lists[row[col["id"]].value][0]
+    row[col["comment"]].value = "Checked by Sam ✓"
+    row[col["evidence"]].value = "Service description v4"
+    row[col["evidence date"]].value = datetime.date(2026, 10, 1)
+for row in wb["Form"].iter_rows(min_row=2):
+    if row[0].value == "replied_by":
+        row[1].value = "Sam Lee, service manager"
+    if row[0].value == "replied_on":
+        row[1].value = datetime.date(2026, 12, 3)
+wb.save(dst)
+print(len(wb["Reply"].data_validations.dataValidation))
+"#;
+
+#[test]
+fn a_reply_form_keeps_its_dropdowns_and_a_reply_saved_by_libreoffice_merges_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        crate::repo("questionnaires/examples/law-office-owner-unsure.yaml"),
+        d.join("law.yaml"),
+    )
+    .unwrap();
+    let out = msp()
+        .current_dir(d)
+        .args([
+            "ask-msp",
+            "law.yaml",
+            "--msp-name",
+            "Acme IT",
+            "-o",
+            "form.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let form = d.join("form.xlsx");
+    let ours = dropdowns(&sheet_xml(&form, "Reply"));
+    assert!(ours.len() > 50, "{ours:?}");
+    assert!(
+        ours.values().all(|f| f.starts_with("Lists!$B$")),
+        "every dropdown reads its row of the Lists sheet: {ours:?}"
+    );
+    let hidden = |path: &Path| {
+        let book = part(path, "xl/workbook.xml");
+        tags(&book, "sheet")
+            .into_iter()
+            .find(|t| attr(t, "name").as_deref() == Some("Lists"))
+            .and_then(|t| attr(t, "state"))
+    };
+    assert_eq!(hidden(&form).as_deref(), Some("hidden"));
+
+    // LibreOffice keeps the dropdowns, the hidden id column and the hidden Lists sheet.
+    if let Some(soffice) = soffice() {
+        let converted = convert(soffice, &form, "xlsx", &d.join("lo"));
+        let theirs = dropdowns(&sheet_xml(&converted, "Reply"));
+        assert_eq!(theirs.len(), ours.len(), "{theirs:?}");
+        for (range, list) in &ours {
+            let kept = theirs
+                .get(range)
+                .map(|l| l.trim_start_matches('$').replace('$', ""));
+            assert_eq!(kept, Some(list.replace('$', "")), "{range}");
+        }
+        assert_eq!(hidden(&converted).as_deref(), Some("hidden"));
+        let xml = sheet_xml(&converted, "Reply");
+        let first_col = tags(&xml, "col")
+            .into_iter()
+            .find(|t| attr(t, "min").as_deref() == Some("1"))
+            .unwrap_or_default();
+        assert!(
+            matches!(attr(first_col, "hidden").as_deref(), Some("1" | "true")),
+            "{first_col}"
+        );
+    } else {
+        println!("skipped (LibreOffice part): soffice is not installed");
+    }
+
+    // The MSP fills it in with openpyxl (dropdowns kept); it merges; saved again by
+    // LibreOffice, it merges to the very same file.
+    let Some(py) = python_with("openpyxl") else {
+        println!("skipped: python3 with openpyxl is not installed");
+        return;
+    };
+    let filled = d.join("filled.xlsx");
+    let kept = python(
+        py,
+        FILL_REPLY,
+        &[form.to_str().unwrap(), filled.to_str().unwrap()],
+    );
+    assert_eq!(kept.trim().parse::<usize>().unwrap(), ours.len());
+    let merge = |reply: &Path, file: &str| {
+        std::fs::copy(d.join("law.yaml"), d.join(file)).unwrap();
+        let out = msp()
+            .current_dir(d)
+            .arg("import-reply")
+            .arg(reply)
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        std::fs::read_to_string(d.join(file)).unwrap()
+    };
+    let direct = merge(&filled, "a.yaml");
+    assert_eq!(
+        direct.matches("    source: msp\n").count(),
+        ours.len(),
+        "{direct}"
+    );
+    assert!(
+        direct.contains("evidence: Service description v4 (2026-10-01)"),
+        "{direct}"
+    );
+    assert!(direct.contains("replied_on: 2026-12-03"), "{direct}");
+    assert!(direct.contains("Checked by Sam ✓"), "{direct}");
+    if let Some(soffice) = soffice() {
+        let saved = convert(soffice, &filled, "xlsx", &d.join("lo2"));
+        assert_eq!(merge(&saved, "b.yaml"), direct);
+    }
+}
