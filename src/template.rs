@@ -151,8 +151,10 @@ pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::X
 
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_background_color("D9E1F2");
+    // Only the header row is locked: Excel sorts rows of a protected sheet only when every
+    // cell in them is unlocked.
     let open = Format::new().set_unlocked();
-    let wrap = Format::new().set_text_wrap();
+    let open_wrap = Format::new().set_unlocked().set_text_wrap();
     let plain = |s: &str| terminal_line(s).into_owned();
 
     let sheet = book.add_worksheet().set_name(ANSWERS_SHEET)?;
@@ -169,14 +171,15 @@ pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::X
     for domain in &bank.domains {
         for &i in &domain.questions {
             let q = &bank.questions[i];
-            sheet.write_string(row, 0, &q.id)?;
-            sheet.write_string(row, 1, plain(&format!("{} · {}", domain.id, domain.title)))?;
-            sheet.write_string_with_format(row, 2, plain(&q.text), &wrap)?;
+            sheet.write_string_with_format(row, 0, &q.id, &open)?;
+            let topic = plain(&format!("{} · {}", domain.id, domain.title));
+            sheet.write_string_with_format(row, 1, topic, &open)?;
+            sheet.write_string_with_format(row, 2, plain(&q.text), &open_wrap)?;
             let who = match q.answered_by {
                 AnsweredBy::Msp => "your MSP",
                 _ => "you",
             };
-            sheet.write_string(row, 3, who)?;
+            sheet.write_string_with_format(row, 3, who, &open)?;
             for col in 4..COLUMNS.len() as u16 {
                 sheet.write_blank(row, col, &open)?;
             }
@@ -194,8 +197,7 @@ pub fn blank_answers_workbook(bank: &Bank) -> Result<Vec<u8>, rust_xlsxwriter::X
         }
     }
     sheet.set_freeze_panes(1, 0)?;
-    // Locked: the header and the question columns; open: answer, note, evidence, as_of.
-    // Rows can still be sorted and filtered: the reader finds columns by header and rows by id.
+    // Rows can be sorted and filtered: the reader finds columns by header and rows by id.
     sheet.protect_with_options(&sheet_protection());
     sheet.autofilter(0, 0, row.saturating_sub(1), COLUMNS.len() as u16 - 1)?;
 
