@@ -360,6 +360,16 @@ pub(crate) fn load_with<T>(
                 if cell.is_blank() {
                     continue;
                 }
+                // A spreadsheet turns a typed TRUE into a true/false cell; in a text column
+                // (a note, evidence) it is the word that was typed.
+                let word;
+                let cell = match cell {
+                    Cell::Bool(v) if name != "answer" => {
+                        word = Cell::Text(v.to_string().to_uppercase());
+                        &word
+                    }
+                    other => other,
+                };
                 let node = b.value(&answers, *row, col, cell);
                 long.push((
                     Key {
