@@ -376,3 +376,36 @@ fn a_zip_bomb_workbook_is_refused_before_it_is_unzipped() {
         crate::stderr_of(&out)
     );
 }
+
+#[test]
+fn true_typed_in_a_text_column_is_the_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("Answers").unwrap();
+    for (c, h) in ["id", "answer", "evidence"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "CON-01").unwrap();
+    sheet.write_boolean(1, 1, false).unwrap();
+    sheet.write_boolean(1, 2, true).unwrap();
+    let file = book.add_worksheet().set_name("File").unwrap();
+    file.write_string(0, 0, "bank").unwrap();
+    file.write_string(0, 1, BANK).unwrap();
+    book.save(&path).unwrap();
+    let out = msp()
+        .args(["report", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["question"] == "CON-01")
+        .expect("false on a yes/no question is no");
+    assert_eq!(f["answer"], "no");
+    assert_eq!(f["evidence"], "TRUE");
+}
