@@ -130,6 +130,11 @@ pub fn form_title(form: &crate::reply::Form) -> String {
     }
 }
 
+/// How a question that asks "what", "which" or "how" is answered with Yes, Partly or No.
+const OPEN_QUESTIONS: &str = "- Where a question asks what, which, how or when and the choices are Yes, Partly and No: \
+     choose Yes if you do all of it for us, Partly if you do some of it, No if you do not, and \
+     give the details in `comment`.";
+
 /// How to fill in the reply form, line by line (the workbook's Instructions sheet, the YAML
 /// form's opening comments).
 pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<String> {
@@ -158,6 +163,7 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
         lines.extend([
             "- In the Form sheet, fill in your name and role (replied_by) and today's date (replied_on, YYYY-MM-DD). Check that `msp` is your company's name.".to_string(),
             "- In the Reply sheet, choose an answer for each question from the dropdown in the `answer` column.".to_string(),
+            OPEN_QUESTIONS.to_string(),
             "- \"We believe\" says what we think today: please correct us where we are wrong.".to_string(),
             "- `comment` is optional. In `evidence`, name the document that shows the answer (a contract clause, a report, a policy), and put its date in `evidence date`.".to_string(),
             "- Leave a row blank if you cannot answer it yet. You may sort or filter the rows; do not change the hidden id column.".to_string(),
@@ -167,6 +173,7 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
         lines.extend([
             "- Fill in `replied_by` (your name and role) and `replied_on` (today, YYYY-MM-DD). Check that `msp` is your company's name.".to_string(),
             "- For each question, write one of the answers listed above it after `answer:`.".to_string(),
+            OPEN_QUESTIONS.to_string(),
             "- `comment` is optional. In `evidence`, name the document that shows the answer (a contract clause, a report, a policy), and put its date in `evidence_date` (YYYY-MM-DD).".to_string(),
             "- Leave a question blank if you cannot answer it yet. Do not change the question ids.".to_string(),
         ]);
