@@ -34,7 +34,12 @@ pub enum Reason {
 pub fn items<'b>(bank: &'b Bank, report: &Report) -> Vec<(&'b Question, Reason)> {
     let mut items: Vec<(&Question, Reason)> = Vec::new();
     for r in &report.questions {
-        if matches!(r.status, QuestionStatus::NotAsked) || r.msp_reply.is_some() {
+        // An answer the MSP has given is not asked again; a "Not sure" is.
+        let replied = r
+            .msp_reply
+            .as_ref()
+            .is_some_and(|m| m.msp_answer.as_deref() != Some(crate::bank::UNKNOWN));
+        if matches!(r.status, QuestionStatus::NotAsked) || replied {
             continue;
         }
         let Some(q) = bank.question(&r.id) else {

@@ -144,6 +144,9 @@ pub struct MspConfirmation {
     /// The answer is the MSP's; false when the owner's answer stands after the reply (a
     /// disagreement settled her way, or the MSP was not sure).
     pub answer_from_msp: bool,
+    /// The MSP's answer id where the answer is the owner's (`unknown`: it was not sure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msp_answer: Option<String>,
     /// Who at the MSP answered.
     pub by: Option<String>,
     /// The day it answered (`YYYY-MM-DD`).
@@ -377,7 +380,7 @@ pub struct Counts {
     /// Applicable answers that came from the MSP's reply and agree with the owner's (or
     /// replace an "I don't know").
     pub from_msp: u32,
-    /// Of those with evidence named (a document and date).
+    /// Answers from the MSP (disagreements included) with evidence named.
     pub from_msp_with_evidence: u32,
     /// Answers where the MSP's reply contradicts the owner's (scored as "I don't know").
     pub disagreements: u32,

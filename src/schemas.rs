@@ -48,6 +48,7 @@ pub fn answers(bank: &Bank) -> Value {
                             "replied_on": date(),
                             "msp_comment": optional_text(),
                             "owner_answer": {"anyOf": [{"type": "null"}, word]},
+                            "msp_answer": {"anyOf": [{"type": "null"}, word]},
                         }
                     }
                 ]

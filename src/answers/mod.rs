@@ -143,6 +143,9 @@ pub struct MspReply {
     pub comment: Option<String>,
     /// The owner's own answer where the MSP's contradicts it (`owner_answer:`).
     pub owner_answer: Option<Answer>,
+    /// What the MSP answered where the answer is the owner's (`msp_answer:`, with
+    /// `source: owner`): `unknown` when it was not sure, so the question is asked again.
+    pub msp_answer: Option<Answer>,
 }
 
 /// A gap the business has decided to live with, for a reason and possibly until a date.

@@ -27,9 +27,16 @@ const LONG_KEYS: &[&str] = &[
     "replied_on",
     "msp_comment",
     "owner_answer",
+    "msp_answer",
 ];
 /// Keys that only an answer from the MSP's reply (`source: msp`) has.
-const REPLY_KEYS: &[&str] = &["replied_by", "replied_on", "msp_comment", "owner_answer"];
+const REPLY_KEYS: &[&str] = &[
+    "replied_by",
+    "replied_on",
+    "msp_comment",
+    "owner_answer",
+    "msp_answer",
+];
 const RISK_KEYS: &[&str] = &["question", "justification", "approved_by", "expires"];
 
 pub(super) fn answers_file(root: &Node, file: &str, bank: &Bank) -> Result<AnswersFile, LoadError> {
@@ -328,11 +335,27 @@ fn reply_fields(
         by: f.text_opt(ctx, "replied_by"),
         on: date_field(f, ctx, "replied_on"),
         comment: f.text_opt(ctx, "msp_comment"),
-        owner_answer: f
-            .get("owner_answer")
+        owner_answer: f.get("owner_answer").and_then(|n| {
+            let carry = Carry {
+                migration: carry.migration,
+                log: &mut *carry.log,
+            };
+            answer_value(q, n, ctx, carry)
+        }),
+        msp_answer: f
+            .get("msp_answer")
             .and_then(|n| answer_value(q, n, ctx, carry)),
     };
     if from_msp {
+        if let Some(pos) = f.get("msp_answer").map(|n| n.pos) {
+            ctx.error(
+                pos,
+                "msp-answer-with-msp-source",
+                format!(
+                    "`msp_answer` records your MSP's answer beside yours (`source: owner`), but the answer to {id} is already your MSP's (`source: msp`); delete `msp_answer`"
+                ),
+            );
+        }
         return Some(reply);
     }
     let mut present = |k: &str| f.get(k).map(|n| (k.to_string(), n.pos));

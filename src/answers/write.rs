@@ -72,6 +72,9 @@ pub(crate) fn entry_lines(record: &AnswerRecord, indent: usize) -> Vec<String> {
         if let Some(owner) = &reply.owner_answer {
             lines.push(format!("{pad}  owner_answer: {}", answer_word(owner.id())));
         }
+        if let Some(said) = &reply.msp_answer {
+            lines.push(format!("{pad}  msp_answer: {}", answer_word(said.id())));
+        }
     }
     lines
 }

@@ -102,7 +102,8 @@ impl Renderer for OscalRenderer {
             }
             let observation_id = id("observation", &q.id);
             let mut description = format!("{} Answer: {}.", q.text, q.answer_label);
-            if let Some(note) = &q.note {
+            let comment = q.msp_reply.as_ref().and_then(|r| r.comment.as_deref());
+            if let Some(note) = super::reply::note_and_comment(q.note.as_deref(), comment) {
                 description.push_str(&format!(" Note: {note}"));
             }
             let mut observation = json!({

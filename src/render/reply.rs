@@ -23,9 +23,10 @@ pub fn disagreement_title(d: &Disagreement) -> String {
 /// What to do about a disagreement, before the question's own fix.
 pub fn disagreement_recommendation(recommendation: &str) -> String {
     format!(
-        "Settle this with your MSP: agree which answer is true and get it in writing. Then \
-         write the agreed answer as `answer:` and delete the `owner_answer:` line. Until then \
-         it counts as \"I don't know\". {recommendation}"
+        "Settle this with your MSP: agree which answer is true and get it in writing. If your \
+         MSP's answer is right, delete the `owner_answer:` line; if yours is, write it as \
+         `answer:`, change `source: msp` to `source: owner` and delete `owner_answer:`. Until \
+         then it counts as \"I don't know\". {recommendation}"
     )
 }
 
@@ -131,7 +132,8 @@ pub fn form_title(form: &crate::reply::Form) -> String {
 }
 
 /// How a question that asks "what", "which" or "how" is answered with Yes, Partly or No.
-const OPEN_QUESTIONS: &str = "- Where a question asks what, which, how or when and the choices are Yes, Partly and No: \
+const OPEN_QUESTIONS: &str =
+    "- Where a question asks what, which, how or when and the choices are Yes, Partly and No: \
      choose Yes if you do all of it for us, Partly if you do some of it, No if you do not, and \
      give the details in `comment`.";
 
@@ -251,12 +253,12 @@ pub fn merge_report(
             n => parts.push(format!("{n} {many}")),
         }
     }
+    let taken = changes.iter().filter(|c| c.kind != K::NotAsked).count();
     let mut s = if changes.is_empty() {
         format!("{shown}: the reply answers none of its questions")
     } else {
         format!(
-            "{shown}: {} answer(s) from your MSP{}: {}",
-            changes.len(),
+            "{shown}: {taken} answer(s) from your MSP{}: {}",
             if dry_run { " would be merged" } else { "" },
             parts.join(", ")
         )
@@ -276,7 +278,7 @@ pub fn merge_report(
         if !show || c.kind == K::Unchanged {
             continue;
         }
-        let before = c.before.as_ref().map_or("unanswered".to_string(), |b| {
+        let before = c.before.as_ref().map_or("had no answer".to_string(), |b| {
             format!("\"{}\"", label(&c.question, b))
         });
         let what = match c.kind {
@@ -307,17 +309,22 @@ pub fn merge_report(
 }
 
 /// Said after a merge when the MSP's answers opened follow-up questions nobody has answered.
-pub fn opened_note(file: &str, opened: &[String]) -> Option<String> {
+pub fn opened_note(file: &str, opened: &[String], dry_run: bool) -> Option<String> {
     if opened.is_empty() {
         return None;
     }
     let ids: Vec<&str> = opened.iter().map(String::as_str).collect();
+    let typed = super::typable_file(file);
+    // One next form per client, so two clients' commands never name the same file.
+    let stem = std::path::Path::new(typed)
+        .file_stem()
+        .map_or("answers".to_string(), |s| s.to_string_lossy().into_owned());
     Some(format!(
-        "  {} follow-up question(s) now apply because of your MSP's answers ({}); they count as \
-         unanswered until answered. Ask your MSP: msp-risk ask-msp {} --output reply-2.xlsx",
+        "  {} follow-up question(s) {} because of your MSP's answers ({}); they count as \
+         unanswered until answered. Ask your MSP: msp-risk ask-msp {typed} --output {stem}-reply-2.xlsx",
         opened.len(),
+        if dry_run { "would apply" } else { "now apply" },
         super::id_list(&ids, 8),
-        super::typable_file(file)
     ))
 }
 

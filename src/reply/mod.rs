@@ -311,6 +311,7 @@ pub fn merge(
             on: reply.replied_on,
             comment: a.comment.clone(),
             owner_answer: None,
+            msp_answer: None,
         };
         let position = out.answers.iter().position(|r| r.question == a.question);
         let record = match position {
@@ -344,8 +345,8 @@ pub fn merge(
             _ if settled => ChangeKind::Unchanged,
             _ if record.from_msp() && before.as_ref() == Some(&a.answer) => ChangeKind::Unchanged,
             _ if record.from_msp() => ChangeKind::Updated,
+            _ if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
             None => ChangeKind::Filled,
-            Some(_) if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
             Some(o) if *o == a.answer => ChangeKind::Confirmed,
             Some(_) => ChangeKind::Disagrees,
         };
@@ -357,15 +358,22 @@ pub fn merge(
         });
         match kind {
             ChangeKind::Unchanged if settled => continue,
-            // The owner's answer stands; what the MSP said is kept beside it.
+            // The owner's answer stands ("I don't know" if she had none); what the MSP said
+            // is kept beside it, and the question is asked again.
             ChangeKind::MspNotSure => {
+                record.answer.get_or_insert(Answer::Unknown);
                 record.reply = Some(MspReply {
                     answer_from_msp: false,
+                    msp_answer: Some(Answer::Unknown),
                     ..heard
                 });
                 continue;
             }
             _ => {}
+        }
+        // The owner's date was for her answer, not the MSP's (whose date is `replied_on`).
+        if before.as_ref() != Some(&a.answer) {
+            record.as_of = None;
         }
         record.answer = Some(a.answer.clone());
         record.reply = Some(MspReply {

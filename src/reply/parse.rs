@@ -120,8 +120,20 @@ fn reply(root: &Node, file: &str, bank: &Bank) -> Result<Reply, LoadError> {
     out.organization = f.text_opt(&mut ctx, "organization");
     out.msp = f.text_opt(&mut ctx, "msp");
     out.replied_by = f.text_opt(&mut ctx, "replied_by");
+    let replied_pos = f.get("replied_on").map(|n| n.pos);
     out.replied_on = date(f.get("replied_on"), &mut ctx, "replied_on");
-    let _ = date(f.get("made_on"), &mut ctx, "made_on");
+    let made_on = date(f.get("made_on"), &mut ctx, "made_on");
+    if let (Some(replied), Some(made)) = (out.replied_on, made_on) {
+        if replied < made {
+            ctx.error(
+                replied_pos.unwrap_or_default(),
+                "reply-before-form",
+                format!(
+                    "`replied_on: {replied}` is before the form was made ({made}); write the date the answers were given"
+                ),
+            );
+        }
+    }
     if !out.bank_id.is_empty() && out.bank_id != bank.id {
         ctx.error(
             bank_pos,

@@ -244,9 +244,9 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.disagreements += 1;
         } else if record.is_some_and(AnswerRecord::from_msp) {
             counts.from_msp += 1;
-            if record.is_some_and(|r| r.evidence.is_some()) {
-                counts.from_msp_with_evidence += 1;
-            }
+        }
+        if record.is_some_and(|r| r.from_msp() && r.evidence.is_some()) {
+            counts.from_msp_with_evidence += 1;
         }
         let Some(mut gap) = q.gap(answer).or(settled_best.map(|_| Gap::Full)) else {
             counts.not_applicable += 1;
@@ -753,6 +753,7 @@ fn msp_confirmation(record: Option<&AnswerRecord>) -> Option<MspConfirmation> {
     let reply = record.reply.as_ref()?;
     Some(MspConfirmation {
         answer_from_msp: reply.answer_from_msp,
+        msp_answer: reply.msp_answer.as_ref().map(|a| a.id().to_string()),
         by: reply.by.clone(),
         on: reply.on.map(|d| d.to_string()),
         comment: reply.comment.clone(),

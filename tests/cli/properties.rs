@@ -178,6 +178,8 @@ fn answers_file_of(
                     owner_answer: (from_msp % 8 == 0 && from_msp % 16 != 4)
                         .then(|| q.parse_answer(allowed[(pick as usize + 1) % allowed.len()]))
                         .flatten(),
+                    // Where the answer is the owner's, sometimes the MSP was not sure.
+                    msp_answer: (from_msp % 16 == 4 && pick % 2 == 0).then_some(Answer::Unknown),
                 });
                 file.answers.push(AnswerRecord {
                     question: q.id.clone(),

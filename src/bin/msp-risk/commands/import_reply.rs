@@ -121,6 +121,7 @@ fn merge_into(
             msp_risk::render::reply::merge_report(bank, &shown, &changes, backup, args.dry_run),
             &name,
             &opened,
+            args.dry_run,
         )
     };
     let text = String::from_utf8_lossy(&content);
@@ -130,7 +131,7 @@ fn merge_into(
                 .to_string(),
         ));
     };
-    if new_text == text || args.dry_run {
+    if new_text == text {
         return Ok(report(None));
     }
     // Never a file the tool could not read again.
@@ -148,6 +149,9 @@ fn merge_into(
     if check.answers.len() != target.answers.len() {
         bail!("the merged file does not read back as intended (a bug); nothing was changed");
     }
+    if args.dry_run {
+        return Ok(report(None));
+    }
     let backup = fsio::write_backup(path, &content)
         .with_context(|| format!("cannot keep a copy of {shown}; nothing was changed"))?;
     lock.replace(new_text.as_bytes())?;
@@ -156,8 +160,8 @@ fn merge_into(
 }
 
 /// The merge report, and the follow-ups the MSP's answers opened.
-fn with_opened(report: String, file: &str, opened: &[String]) -> String {
-    match msp_risk::render::reply::opened_note(file, opened) {
+fn with_opened(report: String, file: &str, opened: &[String], dry_run: bool) -> String {
+    match msp_risk::render::reply::opened_note(file, opened, dry_run) {
         Some(note) => format!("{report}\n{}", terminal_line(&note)),
         None => report,
     }
