@@ -338,6 +338,21 @@ fn a_contradiction_keeps_both_answers_and_is_a_disagreement_until_settled() {
         "{text}"
     );
 
+    // The next form asks again what the MSP was not sure of, and nothing it answered.
+    let out = msp()
+        .current_dir(d)
+        .args(["ask-msp", "a.yaml", "-o", "next.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let next = std::fs::read_to_string(d.join("next.yaml")).unwrap();
+    assert!(next.contains("\n  CAP-01:\n"), "{next}");
+    for answered in ["BCK-01", "MFA-01", "ACC-01"] {
+        assert!(
+            !next.contains(&format!("\n  {answered}:\n")),
+            "{answered}: {next}"
+        );
+    }
     let report = json_report(d, "a.yaml");
     assert_eq!(report["counts"]["disagreements"], 1);
     let finding = report["findings"]
@@ -715,4 +730,26 @@ fn a_reply_form_is_not_read_as_answers_and_folder_scans_skip_it() {
         "{}",
         stderr_of(&out)
     );
+}
+
+#[test]
+fn a_reply_dated_before_its_form_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.yaml"), ANSWERS).unwrap();
+    let reply = reply_yaml("Acme IT", None, "  MFA-01: yes\n").replace(
+        "replied_on: 2026-12-03\n",
+        "replied_on: 2026-12-03\nmade_on: 2026-12-05\n",
+    );
+    std::fs::write(d.join("r.yaml"), reply).unwrap();
+    let out = import(d, &["r.yaml", "a.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains(
+            "r.yaml:5:13: `replied_on: 2026-12-03` is before the form was made (2026-12-05)"
+        ),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), ANSWERS);
 }
