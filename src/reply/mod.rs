@@ -344,8 +344,8 @@ pub fn merge(
         let kind = match &owner {
             _ if settled => ChangeKind::Unchanged,
             _ if record.from_msp() && before.as_ref() == Some(&a.answer) => ChangeKind::Unchanged,
-            _ if record.from_msp() => ChangeKind::Updated,
             _ if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
+            _ if record.from_msp() => ChangeKind::Updated,
             None => ChangeKind::Filled,
             Some(o) if *o == a.answer => ChangeKind::Confirmed,
             Some(_) => ChangeKind::Disagrees,
@@ -360,6 +360,8 @@ pub fn merge(
             ChangeKind::Unchanged if settled => continue,
             // The owner's answer stands ("I don't know" if she had none); what the MSP said
             // is kept beside it, and the question is asked again.
+            // An answer the MSP gave before stands over its later "Not sure".
+            ChangeKind::MspNotSure if record.from_msp() => continue,
             ChangeKind::MspNotSure => {
                 record.answer.get_or_insert(Answer::Unknown);
                 record.reply = Some(MspReply {

@@ -301,6 +301,55 @@ proptest! {
     }
 
     #[test]
+    fn merging_a_reply_never_loses_an_owner_answer_and_twice_is_once(
+        file in answers_file(),
+        picks in proptest::collection::vec((any::<bool>(), any::<u8>()), bank().questions.len()),
+    ) {
+        let b = bank();
+        let mut file = file;
+        file.msp = Some("Acme IT".to_string());
+        let mut reply = msp_risk::reply::Reply {
+            bank_id: b.id.clone(),
+            bank_version: b.version.clone(),
+            msp: Some("Acme IT".to_string()),
+            replied_by: Some("Sam".to_string()),
+            replied_on: Some(today()),
+            ..Default::default()
+        };
+        for (q, (answered, pick)) in b.questions.iter().zip(&picks) {
+            let allowed = q.allowed_answers();
+            if let (true, Some(answer)) = (*answered, q.parse_answer(allowed[*pick as usize % allowed.len()])) {
+                reply.answers.push(msp_risk::reply::ReplyAnswer {
+                    question: q.id.clone(),
+                    answer,
+                    comment: None,
+                    evidence: Some("SOC 2".to_string()),
+                    evidence_date: None,
+                    pos: Default::default(),
+                });
+            }
+        }
+        let askable = msp_risk::reply::askable(b, &file, today());
+        let (once, _) = msp_risk::reply::merge(&file, &reply, false, &askable).unwrap();
+        for before in &file.answers {
+            let Some(owned) = before.answer.as_ref().filter(|a| **a != Answer::Unknown) else { continue };
+            if before.reply.is_some() { continue; }
+            let after = once.record(&before.question).unwrap();
+            // The owner's answer is still the answer, or kept beside the MSP's.
+            let kept = after.answer.as_ref() == Some(owned)
+                || after.reply.as_ref().and_then(|r| r.owner_answer.as_ref()) == Some(owned);
+            prop_assert!(kept, "{}: {:?} -> {:?}", before.question, before, after);
+            prop_assert_eq!(&after.note, &before.note);
+        }
+        let (twice, changes) = msp_risk::reply::merge(&once, &reply, false, &msp_risk::reply::askable(b, &once, today())).unwrap();
+        prop_assert_eq!(twice.answers.len(), once.answers.len());
+        for (x, y) in twice.answers.iter().zip(&once.answers) {
+            prop_assert!(x.same_content(y), "{:?} vs {:?}", x, y);
+        }
+        prop_assert!(changes.iter().all(|c| matches!(c.kind, msp_risk::reply::ChangeKind::Unchanged | msp_risk::reply::ChangeKind::NotAsked | msp_risk::reply::ChangeKind::MspNotSure)), "{:?}", changes);
+    }
+
+    #[test]
     fn a_blank_never_beats_i_dont_know(file in answers_file(), which in any::<prop::sample::Index>()) {
         let b = bank();
         prop_assume!(!b.questions.is_empty());
