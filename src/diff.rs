@@ -100,7 +100,8 @@ fn change(question: &str, old: Option<&Finding>, new: Option<&Finding>) -> Findi
     let any = new.or(old);
     FindingChange {
         question: question.to_string(),
-        finding: any.map(|f| f.finding.to_string()).unwrap_or_default(),
+        // As every report titles it: "Not verified: ...", "Disagreement: ...".
+        finding: any.map(crate::render::finding_title).unwrap_or_default(),
         old_risk: old.map(|f| f.risk),
         new_risk: new.map(|f| f.risk),
         old_answer: old.map(|f| f.answer_label.clone()),
