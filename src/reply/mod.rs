@@ -397,9 +397,35 @@ pub fn merge(
     Ok((out, changes))
 }
 
+/// [`merge`] with the questions a reply may answer worked out from the file as it becomes:
+/// an answer from the MSP can open a follow-up the same reply answers, so merging goes on
+/// until nothing more is taken (merging the reply again then changes nothing).
+pub fn merge_reply(
+    bank: &Bank,
+    answers: &AnswersFile,
+    reply: &Reply,
+    several: bool,
+    today: NaiveDate,
+) -> Result<(AnswersFile, Vec<Change>), Refusal> {
+    let mut askable = self::askable(bank, answers, today);
+    loop {
+        let (merged, changes) = merge(answers, reply, several, &askable)?;
+        let more = self::askable(bank, &merged, today);
+        let opened = reply
+            .answers
+            .iter()
+            .any(|a| more.contains(&a.question) && !askable.contains(&a.question));
+        if !opened {
+            return Ok((merged, changes));
+        }
+        askable.extend(more);
+    }
+}
+
 /// The questions a reply may answer for `answers`: every question about what the MSP does,
-/// every question its letter or form asks, and any the MSP has answered before. The rest
-/// are the owner's own (her leader, her staff's training): no reply changes them.
+/// every question its letter or form asks, and any the MSP has answered before; never one
+/// the owner says does not apply to her. The rest are the owner's own (her leader, her
+/// staff's training): no reply changes them.
 pub fn askable(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> HashSet<String> {
     let report = crate::scoring::score(bank, answers, today);
     let mut ids: HashSet<String> = crate::ask_msp::items(bank, &report)
@@ -419,6 +445,12 @@ pub fn askable(bank: &Bank, answers: &AnswersFile, today: NaiveDate) -> HashSet<
             .filter(|r| r.reply.is_some())
             .map(|r| r.question.clone()),
     );
+    // "Does not apply to us" is the owner's call, not the MSP's.
+    for r in &answers.answers {
+        if r.answer == Some(Answer::YesNo(crate::bank::YesNo::Na)) && !r.from_msp() {
+            ids.remove(&r.question);
+        }
+    }
     ids
 }
 

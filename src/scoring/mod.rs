@@ -233,12 +233,16 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             counts.unknown += 1;
             totals.unknown += 1;
         }
-        // The owner and the MSP answered differently: nobody knows which is true, so it is
-        // scored as "I don't know" until they agree; the better of the two is the best case.
+        // The owner and the MSP answered differently: until they agree it is a gap to
+        // verify, as big as the worse of the two answers; on a who-does-it question it is a
+        // full gap, since nobody is clearly responsible. The better answer is the best case.
         let disagreement = record.and_then(|r| r.disagreement());
-        let settled_best = disagreement.map(|(owner, msp)| {
-            let fraction = |a: &Answer| q.gap(a).map_or(0.0, Gap::fraction);
-            fraction(owner).min(fraction(msp))
+        let gap_of = |a: &Answer| q.gap(a).unwrap_or(Gap::None);
+        let settled_best =
+            disagreement.map(|(owner, msp)| gap_of(owner).min(gap_of(msp)).fraction());
+        let disputed = disagreement.map(|(owner, msp)| match q.kind {
+            Kind::Ownership => Gap::Full,
+            _ => gap_of(owner).max(gap_of(msp)),
         });
         if disagreement.is_some() {
             counts.disagreements += 1;
@@ -248,13 +252,10 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         if record.is_some_and(|r| r.from_msp() && r.evidence.is_some()) {
             counts.from_msp_with_evidence += 1;
         }
-        let Some(mut gap) = q.gap(answer).or(settled_best.map(|_| Gap::Full)) else {
+        let Some(mut gap) = disputed.or(q.gap(answer)) else {
             counts.not_applicable += 1;
             continue;
         };
-        if disagreement.is_some() {
-            gap = Gap::Full;
-        }
         match claim_check {
             Claim::Unverified => {
                 gap = Gap::Full;

@@ -329,8 +329,7 @@ proptest! {
                 });
             }
         }
-        let askable = msp_risk::reply::askable(b, &file, today());
-        let (once, _) = msp_risk::reply::merge(&file, &reply, false, &askable).unwrap();
+        let (once, _) = msp_risk::reply::merge_reply(b, &file, &reply, false, today()).unwrap();
         for before in &file.answers {
             let Some(owned) = before.answer.as_ref().filter(|a| **a != Answer::Unknown) else { continue };
             if before.reply.is_some() { continue; }
@@ -341,7 +340,7 @@ proptest! {
             prop_assert!(kept, "{}: {:?} -> {:?}", before.question, before, after);
             prop_assert_eq!(&after.note, &before.note);
         }
-        let (twice, changes) = msp_risk::reply::merge(&once, &reply, false, &msp_risk::reply::askable(b, &once, today())).unwrap();
+        let (twice, changes) = msp_risk::reply::merge_reply(b, &once, &reply, false, today()).unwrap();
         prop_assert_eq!(twice.answers.len(), once.answers.len());
         for (x, y) in twice.answers.iter().zip(&once.answers) {
             prop_assert!(x.same_content(y), "{:?} vs {:?}", x, y);

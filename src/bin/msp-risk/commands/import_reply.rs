@@ -112,8 +112,7 @@ fn merge_into(
             bank.reference()
         )));
     }
-    let askable = msp_risk::reply::askable(bank, &current, today);
-    let (target, changes) = msp_risk::reply::merge(&current, reply, several, &askable)
+    let (target, changes) = msp_risk::reply::merge_reply(bank, &current, reply, several, today)
         .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
     let report = |backup: Option<&str>| {
         let opened = msp_risk::reply::opened_follow_ups(bank, &current, &target);
