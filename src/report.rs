@@ -377,12 +377,12 @@ pub struct Counts {
     pub accepted: u32,
     /// Findings whose acceptance has expired (they count as open).
     pub expired: u32,
-    /// Applicable answers that came from the MSP's reply and agree with the owner's (or
-    /// replace an "I don't know").
+    /// Applicable answers that came from the MSP's reply (`source: msp`), disagreements
+    /// included.
     pub from_msp: u32,
-    /// Answers from the MSP (disagreements included) with evidence named.
+    /// Of those, the ones with evidence named.
     pub from_msp_with_evidence: u32,
-    /// Answers where the MSP's reply contradicts the owner's (scored as "I don't know").
+    /// Of those, the ones that contradict the owner's answer (gaps to verify until settled).
     pub disagreements: u32,
 }
 

@@ -493,10 +493,18 @@ pub fn finding_title(f: &crate::report::Finding) -> String {
         // An owner claim whose checks are unanswered: say what was claimed, not the gap
         // the question describes ("nobody is responsible").
         let area = f.area.as_deref().unwrap_or("this area").to_lowercase();
-        format!(
-            "{NOT_VERIFIED}: who handles {area} (answered: {})",
-            f.answer_label
-        )
+        if f.msp_reply.as_ref().is_some_and(|m| m.answer_from_msp) {
+            // Who does it is confirmed; what backs it (the follow-ups) is not answered yet.
+            format!(
+                "{NOT_VERIFIED}: the checks on who handles {area} (your MSP answered \"{}\"; its follow-up questions are still open)",
+                f.answer_label
+            )
+        } else {
+            format!(
+                "{NOT_VERIFIED}: who handles {area} (answered: {})",
+                f.answer_label
+            )
+        }
     } else if f.unverified {
         format!("{NOT_VERIFIED}: {}", f.finding)
     } else if f.gap == crate::bank::Gap::Partial {

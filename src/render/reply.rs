@@ -5,10 +5,22 @@ use crate::answers::AnswerRecord;
 use crate::report::{Disagreement, Report};
 
 /// The label of an answer that came from the MSP's reply: "No (your MSP, 2026-12-03)".
+/// An owner's answer the MSP was not sure of: "Yes (your MSP is not sure, 2026-12-03)"; one
+/// the owner kept after settling a disagreement her way stays plain.
 pub fn msp_answer_label(label: &str, record: &AnswerRecord) -> String {
-    match record.reply.as_ref().and_then(|r| r.on) {
-        Some(day) => format!("{label} (your MSP, {day})"),
-        None => format!("{label} (your MSP)"),
+    let Some(reply) = &record.reply else {
+        return label.to_string();
+    };
+    let who = if reply.answer_from_msp {
+        "your MSP"
+    } else if reply.msp_answer == Some(crate::bank::Answer::Unknown) {
+        "your MSP is not sure"
+    } else {
+        return label.to_string();
+    };
+    match reply.on {
+        Some(day) => format!("{label} ({who}, {day})"),
+        None => format!("{label} ({who})"),
     }
 }
 
@@ -45,7 +57,7 @@ pub fn note_and_comment(note: Option<&str>, comment: Option<&str>) -> Option<Str
 /// `None` before any reply.
 pub fn reply_summary(report: &Report) -> Option<String> {
     let c = &report.counts;
-    let answered = c.from_msp + c.disagreements;
+    let answered = c.from_msp;
     if answered == 0 {
         return None;
     }
@@ -58,13 +70,31 @@ pub fn reply_summary(report: &Report) -> Option<String> {
         },
         c.from_msp_with_evidence
     );
+    let disputed: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.disagreement.is_some())
+        .map(|f| f.question.as_str())
+        .collect();
+    // Findings are only in a full report (a batch summary row has none).
+    let ids = if disputed.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", super::id_list(&disputed, 6))
+    };
     match c.disagreements {
         0 => {}
-        1 if answered == 1 => s.push_str("; it disagrees with what you answered: settle it"),
-        1 => s.push_str("; 1 of them disagrees with what you answered: settle it"),
-        n if n == answered => s.push_str("; they all disagree with what you answered: settle them"),
+        1 if answered == 1 => s.push_str(&format!(
+            "; it disagrees with what you answered: settle it{ids}"
+        )),
+        1 => s.push_str(&format!(
+            "; 1 of them disagrees with what you answered: settle it{ids}"
+        )),
+        n if n == answered => s.push_str(&format!(
+            "; they all disagree with what you answered: settle them{ids}"
+        )),
         n => s.push_str(&format!(
-            "; {n} of them disagree with what you answered: settle them"
+            "; {n} of them disagree with what you answered: settle them{ids}"
         )),
     }
     s.push('.');
@@ -127,7 +157,11 @@ pub fn form_title(form: &crate::reply::Form) -> String {
         .unwrap_or("our managed service provider");
     match form.organization.as_deref() {
         Some(o) => format!("Questions for {msp} from {o}"),
-        None => format!("Questions for {msp} from several of its customers"),
+        None => format!(
+            "Questions for {msp} from {} of its customers: {}",
+            form.clients.len(),
+            form.clients.join(", ")
+        ),
     }
 }
 
@@ -147,9 +181,12 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
         ),
         None => (
             "us".to_string(),
-            "Several of your customers are checking what their managed service provider does for \
-             their security"
-                .to_string(),
+            format!(
+                "{} of your customers ({}) are checking what their managed service provider does \
+                 for their security",
+                form.clients.len(),
+                form.clients.join(", ")
+            ),
         ),
     };
     let mut lines = vec![
@@ -179,6 +216,14 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
             "- `comment` is optional. In `evidence`, name the document that shows the answer (a contract clause, a report, a policy), and put its date in `evidence_date` (YYYY-MM-DD).".to_string(),
             "- Leave a question blank if you cannot answer it yet. Do not change the question ids.".to_string(),
         ]);
+    }
+    if form.organization.is_none() {
+        lines.push(
+            "- Each answer you give goes to every customer named above. Answer for what you do the \
+             same way for all of them, and leave a row blank where it differs between them: we will \
+             ask those for each customer."
+                .to_string(),
+        );
     }
     lines.push(String::new());
     lines.push(format!(
@@ -246,6 +291,11 @@ pub fn merge_report(
             "ignored (never asked of your MSP)",
             "ignored (never asked of your MSP)",
         ),
+        (
+            K::Older,
+            "skipped (the file holds a later reply)",
+            "skipped (the file holds a later reply)",
+        ),
     ] {
         match count(kind) {
             0 => {}
@@ -253,7 +303,10 @@ pub fn merge_report(
             n => parts.push(format!("{n} {many}")),
         }
     }
-    let taken = changes.iter().filter(|c| c.kind != K::NotAsked).count();
+    let taken = changes
+        .iter()
+        .filter(|c| !matches!(c.kind, K::NotAsked | K::Older))
+        .count();
     let mut s = if changes.is_empty() {
         format!("{shown}: the reply answers none of its questions")
     } else {
@@ -274,7 +327,7 @@ pub fn merge_report(
             .map_or(a.id().to_string(), |q| q.answer_label(a).to_string())
     };
     for c in changes {
-        let show = dry_run || matches!(c.kind, K::Disagrees | K::NotAsked);
+        let show = dry_run || matches!(c.kind, K::Disagrees | K::NotAsked | K::Older);
         if !show || c.kind == K::Unchanged {
             continue;
         }
@@ -289,6 +342,7 @@ pub fn merge_report(
             K::Updated => "updated",
             K::Unchanged => "unchanged",
             K::NotAsked => "ignored, never asked of your MSP",
+            K::Older => "skipped, the file holds a later reply",
         };
         // The MSP's answer in the words its form offered ("Not sure", "You (the MSP)").
         let said = bank

@@ -34,6 +34,8 @@ pub struct Form {
     pub bank: String,
     /// The client asking; `None` for a form covering several clients.
     pub organization: Option<String>,
+    /// The clients a form for several covers (their names, or their files' names).
+    pub clients: Vec<String>,
     /// The MSP it is for.
     pub msp: Option<String>,
     /// The day it was made.
@@ -97,9 +99,14 @@ pub fn form(bank: &Bank, reports: &[&Report], msp: Option<&str>, today: NaiveDat
         [one] => one.organization.clone(),
         _ => None,
     };
+    let clients = reports
+        .iter()
+        .map(|r| r.organization.clone().unwrap_or_else(|| r.file.clone()))
+        .collect();
     Form {
         bank: bank.reference(),
         organization,
+        clients,
         msp: msp.map(str::to_string),
         made_on: today,
         rows,
@@ -173,6 +180,8 @@ pub enum ChangeKind {
     Updated,
     /// The same as the file already holds from the MSP.
     Unchanged,
+    /// The file holds a later reply from the MSP on this question: the older one is skipped.
+    Older,
     /// A question the form never put to the MSP for this client (the owner's own, or one she
     /// answered herself): ignored.
     NotAsked,
@@ -341,8 +350,14 @@ pub fn merge(
         } else {
             before.clone().filter(|b| *b != Answer::Unknown)
         };
+        // A reply older than what the file already holds from the MSP never replaces it.
+        let older = match (record.reply.as_ref().and_then(|r| r.on), reply.replied_on) {
+            (Some(held), Some(this)) => this < held,
+            _ => false,
+        };
         let kind = match &owner {
             _ if settled => ChangeKind::Unchanged,
+            _ if older => ChangeKind::Older,
             _ if record.from_msp() && before.as_ref() == Some(&a.answer) => ChangeKind::Unchanged,
             _ if a.answer == Answer::Unknown => ChangeKind::MspNotSure,
             _ if record.from_msp() => ChangeKind::Updated,
@@ -358,6 +373,7 @@ pub fn merge(
         });
         match kind {
             ChangeKind::Unchanged if settled => continue,
+            ChangeKind::Older => continue,
             // The owner's answer stands ("I don't know" if she had none); what the MSP said
             // is kept beside it, and the question is asked again.
             // An answer the MSP gave before stands over its later "Not sure".
@@ -391,7 +407,11 @@ pub fn merge(
             });
         }
     }
-    if out.msp.is_none() && changes.iter().any(|c| c.kind != ChangeKind::NotAsked) {
+    if out.msp.is_none()
+        && changes
+            .iter()
+            .any(|c| !matches!(c.kind, ChangeKind::NotAsked | ChangeKind::Older))
+    {
         out.msp = Some(reply_msp);
     }
     Ok((out, changes))

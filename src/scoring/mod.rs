@@ -17,15 +17,27 @@ use crate::report::*;
 /// Which questions apply, given the answers: a follow-up applies only when the question it
 /// follows applies and was answered with one of the answers in its condition.
 pub fn applicable<'a>(bank: &Bank, answer_of: impl Fn(&str) -> Option<&'a Answer>) -> Vec<bool> {
+    applicable_either(bank, answer_of, |_| None)
+}
+
+/// Like [`applicable`], with a second answer that also opens follow-ups: while the owner and
+/// the MSP disagree, the follow-ups of both answers apply.
+fn applicable_either<'a>(
+    bank: &Bank,
+    answer_of: impl Fn(&str) -> Option<&'a Answer>,
+    also: impl Fn(&str) -> Option<&'a Answer>,
+) -> Vec<bool> {
     let mut applies = Vec::with_capacity(bank.questions.len());
     for q in &bank.questions {
         let yes = match &q.when {
             None => true,
             // Validation guarantees parents come first, so `applies[parent]` exists.
             Some(cond) => {
+                let opens = |a: Option<&Answer>| {
+                    a.is_some_and(|a| cond.answer_in.iter().any(|w| w == a.id()))
+                };
                 applies.get(cond.parent).copied().unwrap_or(false)
-                    && answer_of(&cond.question)
-                        .is_some_and(|a| cond.answer_in.iter().any(|w| w == a.id()))
+                    && (opens(answer_of(&cond.question)) || opens(also(&cond.question)))
             }
         };
         applies.push(yes);
@@ -153,7 +165,19 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     // A blank is scored exactly as "I don't know", follow-ups included: skipping never pays.
     let unknown = Answer::Unknown;
     let effective = |id: &str| Some(answer_of(id).unwrap_or(&unknown));
-    let applies = applicable(bank, effective);
+    let owner_side = |id: &str| {
+        records
+            .get(id)
+            .and_then(|r| r.disagreement())
+            .map(|(owner, _)| owner)
+    };
+    let applies = applicable_either(bank, effective, owner_side);
+    // What is known: an answer the owner and the MSP disagree on is not, so the checks of a
+    // claim and the MSP tier read it as "I don't know".
+    let known_answer_of = |id: &str| match records.get(id).and_then(|r| r.disagreement()) {
+        Some(_) => Some(&unknown),
+        None => answer_of(id),
+    };
 
     let mut notes = Vec::new();
     let mut counts = Counts {
@@ -177,7 +201,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         // An owner claim ("us", "our MSP"...) whose checks are blank or "I don't know" is not
         // a pass: it is a gap still to verify, like an "I don't know".
         let claim_check = match answer {
-            Some(a) if applies => claim_state(bank, q, a, applies_all, &answer_of),
+            Some(a) if applies => claim_state(bank, q, a, applies_all, &known_answer_of),
             _ => Claim::Backed,
         };
         let claim = claim_check == Claim::Unverified;
@@ -240,13 +264,19 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
         let gap_of = |a: &Answer| q.gap(a).unwrap_or(Gap::None);
         let settled_best =
             disagreement.map(|(owner, msp)| gap_of(owner).min(gap_of(msp)).fraction());
-        let disputed = disagreement.map(|(owner, msp)| match q.kind {
-            Kind::Ownership => Gap::Full,
-            _ => gap_of(owner).max(gap_of(msp)),
+        let disputed = disagreement.map(|(owner, msp)| {
+            // Whether it applies at all is disputed too when one side says "does not apply".
+            let applies_to_both = q.gap(owner).is_some() && q.gap(msp).is_some();
+            match q.kind {
+                Kind::Ownership => Gap::Full,
+                _ if !applies_to_both => Gap::Full,
+                _ => gap_of(owner).max(gap_of(msp)),
+            }
         });
         if disagreement.is_some() {
             counts.disagreements += 1;
-        } else if record.is_some_and(AnswerRecord::from_msp) {
+        }
+        if record.is_some_and(AnswerRecord::from_msp) {
             counts.from_msp += 1;
         }
         if record.is_some_and(|r| r.from_msp() && r.evidence.is_some()) {
@@ -425,8 +455,15 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
     };
     let verify = findings
         .iter()
-        // A disagreement is settled with the MSP, not asked again.
-        .filter(|f| f.unverified && f.is_open() && f.disagreement.is_none())
+        // A disagreement is settled with the MSP, and what it answered is not asked again
+        // (its "Not sure" is): the same rule as the letter's.
+        .filter(|f| {
+            let replied = f
+                .msp_reply
+                .as_ref()
+                .is_some_and(|m| m.msp_answer.as_deref() != Some(crate::bank::UNKNOWN));
+            f.unverified && f.is_open() && f.disagreement.is_none() && !replied
+        })
         .map(|f| f.question.clone())
         .collect();
 
@@ -457,13 +494,7 @@ fn score_with(bank: &Bank, answers: &AnswersFile, today: NaiveDate, detail: bool
             Vec::new()
         },
         // The tier goes by what is known: an answer the owner and the MSP disagree on is not.
-        msp_tier: tier::assess(bank, &applies, &|id: &str| match records
-            .get(id)
-            .and_then(|r| r.disagreement())
-        {
-            Some(_) => Some(&unknown),
-            None => answer_of(id),
-        }),
+        msp_tier: tier::assess(bank, &applies, &known_answer_of),
         notes,
         questions,
         sources: bank
@@ -737,7 +768,7 @@ fn not_asked_note<'a>(
 /// The answer in words; an "I don't know" sent to the MSP says so (and when), so every
 /// report shows it as asked. Scoring does not look at this.
 fn answer_label(q: &Question, answer: &Answer, record: Option<&AnswerRecord>) -> String {
-    if let Some(r) = record.filter(|r| r.from_msp()) {
+    if let Some(r) = record.filter(|r| r.reply.is_some()) {
         return crate::render::reply::msp_answer_label(q.answer_label(answer), r);
     }
     match record.and_then(|r| r.asked_msp) {

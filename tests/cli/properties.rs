@@ -262,11 +262,16 @@ proptest! {
     #[test]
     fn a_disagreement_never_scores_better_than_either_answer(file in answers_file(), which in any::<prop::sample::Index>(), picks in any::<(u8, u8)>()) {
         let b = bank();
-        let q = &b.questions[which.index(b.questions.len())];
+        // Follow-ups are compared apart: while two answers disagree, the follow-ups of both
+        // apply, and well-answered ones add to a score whatever the disagreement does.
+        let leaves: Vec<_> = b.questions.iter().filter(|q| !b.questions.iter().any(|f| f.when.as_ref().is_some_and(|c| c.question == q.id))).collect();
+        let q = leaves[which.index(leaves.len())];
         let allowed = q.allowed_answers();
         let owner = q.parse_answer(allowed[picks.0 as usize % allowed.len()]);
         let said = q.parse_answer(allowed[picks.1 as usize % allowed.len()]);
         prop_assume!(owner != said);
+        // Follow-ups are compared apart: while two answers disagree, the follow-ups of both
+        // apply, and well-answered ones add to a score whatever the disagreement does.
         let with = |answer: Option<Answer>, reply: Option<answers::MspReply>| {
             let mut f = file.clone();
             f.answers.retain(|r| r.question != q.id);
@@ -277,8 +282,8 @@ proptest! {
         let theirs = answers::MspReply { answer_from_msp: true, ..answers::MspReply::default() };
         let by_msp = with(said.clone(), Some(theirs.clone()));
         let both = with(said, Some(answers::MspReply { owner_answer: owner, ..theirs }));
-        prop_assert!(both.overall.score <= by_owner.overall.score, "{:?} vs {:?}", both.overall, by_owner.overall);
-        prop_assert!(both.overall.score <= by_msp.overall.score, "{:?} vs {:?}", both.overall, by_msp.overall);
+        prop_assert!(both.overall.score <= by_owner.overall.score, "{}: {:?} vs {:?}", q.id, both.overall, by_owner.overall);
+        prop_assert!(both.overall.score <= by_msp.overall.score, "{}: {:?} vs {:?}", q.id, both.overall, by_msp.overall);
         prop_assert!(both.overall.best_case >= both.overall.score);
         prop_assert!(both.overall.to_verify >= by_msp.overall.to_verify);
     }
