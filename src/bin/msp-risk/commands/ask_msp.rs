@@ -42,15 +42,14 @@ pub fn run(cli: &Cli, args: &AskMspArgs) -> anyhow::Result<Exit> {
             Some(name.clone())
         }
         None => {
-            if let Some(other) = named
-                .iter()
-                .find(|n| !msp_risk::reply::same_name(n, named[0]))
-            {
-                bail!(
-                    "the answers files name different MSPs (`{}` and `{}`); make one form per MSP",
-                    terminal_line(named[0]),
-                    terminal_line(other)
-                );
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| !msp_risk::reply::same_name(n, first)) {
+                    bail!(
+                        "the answers files name different MSPs (`{}` and `{}`); make one form per MSP",
+                        terminal_line(first),
+                        terminal_line(other)
+                    );
+                }
             }
             named.first().map(|n| n.to_string())
         }
