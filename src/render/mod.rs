@@ -496,8 +496,7 @@ pub fn finding_title(f: &crate::report::Finding) -> String {
         if f.msp_reply.as_ref().is_some_and(|m| m.answer_from_msp) {
             // Who does it is confirmed; what backs it (the follow-ups) is not answered yet.
             format!(
-                "{NOT_VERIFIED}: the checks on who handles {area} (your MSP answered \"{}\"; its follow-up questions are still open)",
-                f.answer_label
+                "{NOT_VERIFIED}: the checks on who handles {area} (your MSP has said who does it; its follow-up questions are still open)"
             )
         } else {
             format!(

@@ -160,7 +160,7 @@ pub fn form_title(form: &crate::reply::Form) -> String {
         None => format!(
             "Questions for {msp} from {} of its customers: {}",
             form.clients.len(),
-            form.clients.join(", ")
+            form.clients.join("; ")
         ),
     }
 }
@@ -185,7 +185,7 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
                 "{} of your customers ({}) are checking what their managed service provider does \
                  for their security",
                 form.clients.len(),
-                form.clients.join(", ")
+                form.clients.join("; ")
             ),
         ),
     };
@@ -303,10 +303,7 @@ pub fn merge_report(
             n => parts.push(format!("{n} {many}")),
         }
     }
-    let taken = changes
-        .iter()
-        .filter(|c| !matches!(c.kind, K::NotAsked | K::Older))
-        .count();
+    let taken = changes.len();
     let mut s = if changes.is_empty() {
         format!("{shown}: the reply answers none of its questions")
     } else {
@@ -342,7 +339,7 @@ pub fn merge_report(
             K::Updated => "updated",
             K::Unchanged => "unchanged",
             K::NotAsked => "ignored, never asked of your MSP",
-            K::Older => "skipped, the file holds a later reply",
+            K::Older => "skipped",
         };
         // The MSP's answer in the words its form offered ("Not sure", "You (the MSP)").
         let said = bank
@@ -354,6 +351,13 @@ pub fn merge_report(
                     .map(|(_, l)| l)
             })
             .unwrap_or_else(|| label(&c.question, &c.msp));
+        if c.kind == K::Older {
+            s.push_str(&format!(
+                "\n  {:<8} {what}: the file holds {before} from your MSP's later reply; this one said \"{said}\"",
+                c.question
+            ));
+            continue;
+        }
         s.push_str(&format!(
             "\n  {:<8} {what}: you {before}, your MSP \"{said}\"",
             c.question
