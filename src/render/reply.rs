@@ -204,7 +204,7 @@ pub fn form_instructions(form: &crate::reply::Form, workbook: bool) -> Vec<Strin
             "- In the Reply sheet, choose an answer for each question from the dropdown in the `answer` column.".to_string(),
             OPEN_QUESTIONS.to_string(),
             "- \"We believe\" says what we think today: please correct us where we are wrong.".to_string(),
-            "- `comment` is optional. In `evidence`, name the document that shows the answer (a contract clause, a report, a policy), and put its date in `evidence date`.".to_string(),
+            "- `comment` is optional. In `evidence`, name the document that shows the answer (a contract clause, a report, a policy), and put its date in `evidence date`. Fill in `answered by` on a row someone else answered.".to_string(),
             "- Leave a row blank if you cannot answer it yet. You may sort or filter the rows; do not change the hidden id column.".to_string(),
             "- Formulas are not read: type each value itself.".to_string(),
         ]);

@@ -149,6 +149,8 @@ pub struct ReplyAnswer {
     pub evidence: Option<String>,
     /// The date of that evidence.
     pub evidence_date: Option<NaiveDate>,
+    /// Who at the MSP answered this one, where it is not the form's `replied_by`.
+    pub answered_by: Option<String>,
     /// Where it is in the reply.
     pub pos: Pos,
 }
@@ -316,7 +318,7 @@ pub fn merge(
         }
         let heard = MspReply {
             answer_from_msp: true,
-            by: reply.replied_by.clone(),
+            by: a.answered_by.clone().or_else(|| reply.replied_by.clone()),
             on: reply.replied_on,
             comment: a.comment.clone(),
             owner_answer: None,
@@ -338,10 +340,7 @@ pub fn merge(
         // This very reply was heard before and the owner's answer stands (she settled a
         // disagreement her way, or the MSP was not sure): merging it again changes nothing.
         let settled = record.reply.as_ref().is_some_and(|r| {
-            !r.answer_from_msp
-                && r.on.is_some()
-                && r.on == reply.replied_on
-                && r.by == reply.replied_by
+            !r.answer_from_msp && r.on.is_some() && r.on == reply.replied_on && r.by == heard.by
         });
         // The owner's own belief: her answer, or, under an earlier reply, the answer she gave
         // before it.

@@ -29,8 +29,15 @@ pub const REPLY_COLUMNS: &[&str] = &[
     "comment",
     "evidence",
     "evidence date",
+    "answered by",
 ];
-const ROW_KEYS: &[&str] = &["answer", "comment", "evidence", "evidence_date"];
+const ROW_KEYS: &[&str] = &[
+    "answer",
+    "comment",
+    "evidence",
+    "evidence_date",
+    "answered_by",
+];
 /// The form's fields.
 pub const FORM_FIELDS: &[&str] = &[
     "form",
@@ -254,6 +261,7 @@ fn row(
                 comment: None,
                 evidence: None,
                 evidence_date: None,
+                answered_by: None,
                 pos,
             });
         }
@@ -262,6 +270,7 @@ fn row(
     let comment = f.text_opt(ctx, "comment");
     let evidence = f.text_opt(ctx, "evidence");
     let evidence_date = date(f.get("evidence_date"), ctx, "evidence_date");
+    let answered_by = f.text_opt(ctx, "answered_by");
     f.finish(ctx, ROW_KEYS);
     Some(ReplyAnswer {
         question: q.id.clone(),
@@ -269,6 +278,7 @@ fn row(
         comment,
         evidence,
         evidence_date,
+        answered_by,
         pos,
     })
 }

@@ -34,7 +34,7 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
     for (col, name) in REPLY_COLUMNS.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *name, &header)?;
     }
-    for (col, width) in [8.0, 20.0, 60.0, 24.0, 30.0, 22.0, 36.0, 30.0, 14.0]
+    for (col, width) in [8.0, 20.0, 60.0, 24.0, 30.0, 22.0, 36.0, 30.0, 14.0, 22.0]
         .iter()
         .enumerate()
     {
@@ -51,10 +51,14 @@ pub fn form_workbook(form: &Form) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string_with_format(r, 3, cell(&believed), &text)?;
         let evidence = row.evidence.as_deref().unwrap_or_default();
         sheet.write_string_with_format(r, 4, cell(evidence), &text)?;
-        for col in answer_col..REPLY_COLUMNS.len() as u16 - 1 {
-            sheet.write_blank(r, col, &open)?;
+        for (col, name) in REPLY_COLUMNS.iter().enumerate().skip(answer_col.into()) {
+            let format = if *name == "evidence date" {
+                &open_date
+            } else {
+                &open
+            };
+            sheet.write_blank(r, col as u16, format)?;
         }
-        sheet.write_blank(r, REPLY_COLUMNS.len() as u16 - 1, &open_date)?;
         let last = column_letters(row.options.len());
         // Row r of the Lists sheet (0-based) is Excel's row r + 1.
         let excel_row = r + 1;

@@ -65,7 +65,9 @@ pub fn form_yaml(form: &Form) -> String {
             &format!("Answer one of: {}", row.options.join(" | ")),
         );
         let _ = writeln!(out, "  {}:", row.id);
-        out.push_str("    answer:\n    comment:\n    evidence:\n    evidence_date:\n");
+        out.push_str(
+            "    answer:\n    comment:\n    evidence:\n    evidence_date:\n    answered_by:       # if not the person in replied_by\n",
+        );
     }
     out
 }

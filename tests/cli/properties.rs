@@ -330,6 +330,7 @@ proptest! {
                     comment: None,
                     evidence: Some("SOC 2".to_string()),
                     evidence_date: None,
+                    answered_by: None,
                     pos: Default::default(),
                 });
             }

@@ -117,7 +117,8 @@ fn a_workbook_goes_to_the_msp_and_its_answers_come_back_with_their_source() {
             "answer",
             "comment",
             "evidence",
-            "evidence date"
+            "evidence date",
+            "answered by"
         ]
     );
     let n = rows.len() - 1;
@@ -147,7 +148,11 @@ fn a_workbook_goes_to_the_msp_and_its_answers_come_back_with_their_source() {
             .find(|l| l[0] == row[0])
             .expect("a list per row");
         let mut row = row.clone();
-        row.resize(9, String::new());
+        row.resize(10, String::new());
+        // One row answered by someone else than the form's `replied_by`.
+        if filled.len() == 1 {
+            row[9] = "Kim Park, security lead".to_string();
+        }
         row[5] = options[1].clone();
         row[6] = "See our service description".to_string();
         row[7] = "Service description v4".to_string();
@@ -190,6 +195,11 @@ fn a_workbook_goes_to_the_msp_and_its_answers_come_back_with_their_source() {
     assert!(text.contains("msp: Acme IT\n"), "{text}");
     assert_eq!(text.matches("    source: msp\n").count(), n, "{text}");
     assert!(text.contains("replied_by: Sam Lee, service manager"));
+    assert_eq!(
+        text.matches("replied_by: Kim Park, security lead").count(),
+        1,
+        "{text}"
+    );
     assert!(text.contains("evidence: Service description v4 (2026-10-01)"));
     // The owner's comments survive.
     for line in String::from_utf8_lossy(&original).lines() {
@@ -754,4 +764,46 @@ fn a_reply_dated_before_its_form_is_refused() {
         stderr_of(&out)
     );
     assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), ANSWERS);
+}
+
+#[test]
+fn merged_cells_in_a_reply_do_not_spread_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.yaml"), ANSWERS).unwrap();
+    let mut book = Workbook::new();
+    let s = book.add_worksheet().set_name("Reply").unwrap();
+    for (c, h) in ["id", "answer", "comment"].iter().enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    s.write_string(1, 0, "MFA-01").unwrap();
+    s.write_string(2, 0, "ACC-01").unwrap();
+    s.write_string(3, 0, "CAP-01").unwrap();
+    // The answer cell merged over three rows: only its first row holds the answer.
+    let fmt = rust_xlsxwriter::Format::new();
+    s.merge_range(1, 1, 3, 1, "No", &fmt).unwrap();
+    let f = book.add_worksheet().set_name("Form").unwrap();
+    for (r, (k, v)) in [
+        ("form", "msp-risk reply"),
+        ("bank", "cisa-msp-customer@2.0.0"),
+        ("msp", "Acme IT"),
+        ("replied_on", "2026-12-03"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        f.write_string(r as u32, 0, *k).unwrap();
+        f.write_string(r as u32, 1, *v).unwrap();
+    }
+    book.save(d.join("r.xlsx")).unwrap();
+    let out = import(d, &["r.xlsx", "a.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = std::fs::read_to_string(d.join("a.yaml")).unwrap();
+    assert!(
+        text.contains("  MFA-01:\n    answer: no\n    source: msp\n"),
+        "{text}"
+    );
+    // ACC-01 and CAP-01 sit under the merged cell but were not answered.
+    assert!(text.contains("  ACC-01: yes\n"), "{text}");
+    assert!(text.contains("  CAP-01: no\n"), "{text}");
 }
