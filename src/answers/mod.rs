@@ -10,7 +10,7 @@
 mod edit;
 mod parse;
 
-pub(crate) use parse::date_value;
+pub(crate) use parse::{carried_option, date_value, yes_no_of_bool};
 pub mod sheet;
 mod write;
 

@@ -399,15 +399,7 @@ fn answer_value(
         Value::Null => return None,
         Value::Str(s) if s.trim().is_empty() => return None,
         Value::Str(s) => s.trim(),
-        // A YAML 1.1 tool (PyYAML) writes `yes`/`no` back as `true`/`false`: for a yes/no
-        // question they mean just that.
-        Value::Bool(b) if q.kind == crate::bank::Kind::YesNo => {
-            return Some(Answer::YesNo(if *b {
-                crate::bank::YesNo::Yes
-            } else {
-                crate::bank::YesNo::No
-            }));
-        }
+        Value::Bool(b) if yes_no_of_bool(q, *b).is_some() => return yes_no_of_bool(q, *b),
         Value::Bool(b) => {
             ctx.error(
                 node.pos,
@@ -434,18 +426,10 @@ fn answer_value(
         }
     };
     // Answers are words from a fixed vocabulary: `Yes` and `YES` mean `yes`.
-    let mut word = written.to_lowercase();
-    if let Some(new) = carry
-        .migration
-        .and_then(|m| m.option_to(id, &word))
-        .filter(|_| q.parse_answer(&word).is_none())
-    {
-        carry
-            .log
-            .options
-            .push((id.to_string(), word.clone(), new.to_string()));
-        word = new.to_string();
-    }
+    let word = match carry.migration {
+        Some(m) => carried_option(q, written.to_lowercase(), m, carry.log),
+        None => written.to_lowercase(),
+    };
     let answer = q.parse_answer(&word).or_else(|| q.answer_by_label(written));
     if answer.is_none() {
         let hint = if word == "na" {
@@ -465,6 +449,36 @@ fn answer_value(
         );
     }
     answer
+}
+
+/// `true`/`false` on a yes/no question: what a YAML 1.1 tool (PyYAML) writes back for
+/// `yes`/`no`, so they mean just that. `None` on other questions.
+pub(crate) fn yes_no_of_bool(q: &crate::bank::Question, b: bool) -> Option<Answer> {
+    (q.kind == crate::bank::Kind::YesNo).then_some(Answer::YesNo(if b {
+        crate::bank::YesNo::Yes
+    } else {
+        crate::bank::YesNo::No
+    }))
+}
+
+/// An option word an older bank version used, renamed by the bank's migration (and the
+/// rename recorded for the report's note); any other word as it is.
+pub(crate) fn carried_option(
+    q: &crate::bank::Question,
+    word: String,
+    migration: &Migration,
+    log: &mut Migrated,
+) -> String {
+    match migration
+        .option_to(&q.id, &word)
+        .filter(|_| q.parse_answer(&word).is_none())
+    {
+        Some(new) => {
+            log.options.push((q.id.clone(), word, new.to_string()));
+            new.to_string()
+        }
+        None => word,
+    }
 }
 
 fn date_field(f: &mut Fields, ctx: &mut Ctx, name: &str) -> Option<NaiveDate> {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{Reply, ReplyAnswer, FORM_MARK};
 use crate::answers::sheet::{self, Layout};
-use crate::answers::Migrated;
+use crate::answers::{carried_option, yes_no_of_bool, Migrated};
 use crate::bank::{Answer, Bank, Question};
 use crate::diagnostic::{LoadError, Pos};
 use crate::sanitize::ellipsize;
@@ -295,28 +295,15 @@ fn answer(
         Value::Null => return None,
         Value::Str(s) if s.trim().is_empty() => return None,
         Value::Str(s) => s.trim().to_string(),
-        Value::Bool(b) if q.kind == crate::bank::Kind::YesNo => {
-            return Some(Answer::YesNo(if *b {
-                crate::bank::YesNo::Yes
-            } else {
-                crate::bank::YesNo::No
-            }))
-        }
+        Value::Bool(b) if yes_no_of_bool(q, *b).is_some() => return yes_no_of_bool(q, *b),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.clone(),
         other => other.kind_name().to_string(),
     };
-    let mut word = written.to_lowercase();
-    if let Some((m, log)) = migration {
-        if let Some(new) = m
-            .option_to(&q.id, &word)
-            .filter(|_| q.parse_answer(&word).is_none())
-        {
-            log.options
-                .push((q.id.clone(), word.clone(), new.to_string()));
-            word = new.to_string();
-        }
-    }
+    let word = match migration {
+        Some((m, log)) => carried_option(q, written.to_lowercase(), m, log),
+        None => written.to_lowercase(),
+    };
     let found = q
         .parse_answer(&word)
         .or_else(|| {
